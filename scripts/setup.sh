@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs every Debian package auspex needs to build, test and benchmark, then configures
+# and builds into build/. Idempotent: packages already present are not touched, and a
+# configured build tree is only rebuilt.
+#
+#   scripts/setup.sh            install + configure + build (Release with debug info)
+#   AUSPEX_BUILD_TYPE=Debug scripts/setup.sh
+#   AUSPEX_SKIP_BUILD=1 scripts/setup.sh   install packages only
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # BPF: clang -target bpf, bpftool (skeletons, vmlinux.h), libbpf + its link deps
+  clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
+  # libFuzzer runtime for clang -fsanitize=fuzzer
+  libclang-rt-14-dev libfuzzer-14-dev
+  # design-card libraries
+  libaudit-dev libauparse-dev libconcurrentqueue-dev libsimdjson-dev libmimalloc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # auditd/auditctl: corpus generation, kernel tests' comparisons, benchmarks
+  auditd
+  # workloads and checks used by tests and scripts
+  util-linux procps coreutils python3 passwd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: missing packages: ${missing[*]}; run as root (apt-get install)" >&2
+    exit 1
+  fi
+  echo "setup.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # An empty or stale package list makes apt-get install fail on a fresh machine.
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ "${AUSPEX_SKIP_BUILD:-0}" = 1 ] && exit 0
+
+build_dir=${AUSPEX_BUILD_DIR:-$here/build}
+if [ ! -f "$build_dir/build.ninja" ]; then
+  cmake -S "$here" -B "$build_dir" -G Ninja \
+    -DCMAKE_BUILD_TYPE="${AUSPEX_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+fi
+cmake --build "$build_dir" -- -j"$(nproc)"

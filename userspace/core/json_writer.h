@@ -1,0 +1,54 @@
+// Append-only JSON writer used on the hot path (replay events, ECS documents).
+// Strings from the kernel are hostile: every byte sequence gives valid JSON.
+//  - '"', '\\' and control bytes are escaped (\n \r \t \b \f short, others \u00XX);
+//  - U+2028/U+2029 are escaped (\u2028) so the output is also safe as JavaScript;
+//  - each byte that is not part of a valid UTF-8 sequence (overlong forms, surrogates,
+//    > U+10FFFF and truncated sequences included) becomes U+FFFD, one per byte, which is
+//    what Auditbeat's Go encoder does, so documents compare equal with it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace core {
+
+// Appends s as a JSON string literal (with quotes) to out.
+void json_append_string(std::string& out, std::string_view s);
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter& begin_object() { sep(); out_.push_back('{'); first_ = true; return *this; }
+  JsonWriter& end_object() { out_.push_back('}'); first_ = false; return *this; }
+  JsonWriter& begin_array() { sep(); out_.push_back('['); first_ = true; return *this; }
+  JsonWriter& end_array() { out_.push_back(']'); first_ = false; return *this; }
+  // Object key; the next value call writes the value.
+  JsonWriter& key(std::string_view k) {
+    sep();
+    json_append_string(out_, k);
+    out_.push_back(':');
+    first_ = true;  // the value needs no comma
+    return *this;
+  }
+  JsonWriter& string(std::string_view s) { sep(); json_append_string(out_, s); return *this; }
+  JsonWriter& number(int64_t v);
+  JsonWriter& unsigned_number(uint64_t v);
+  JsonWriter& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
+  JsonWriter& null() { sep(); out_ += "null"; return *this; }
+  // Already-valid JSON text (a nested document built elsewhere).
+  JsonWriter& raw(std::string_view json) { sep(); out_ += json; return *this; }
+
+  std::string& out() { return out_; }
+
+ private:
+  void sep() {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace core

@@ -1,0 +1,14 @@
+// Subcommands of the `auspex` binary. Each module that owns a command exposes one entry
+// point taking the arguments after the command name; main.cpp only dispatches.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace daemon_cli {
+
+using Args = std::span<char* const>;  // arguments after the subcommand name
+
+int replay_main(Args args);
+
+}  // namespace daemon_cli

@@ -1,0 +1,67 @@
+// One complete audit event: every record of one (node, serial), in arrival order.
+// The event owns the raw text of its records; record views stay valid while it lives.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "record/header.h"
+
+namespace reassembly {
+
+// How an event was closed. Counted per cause in Counters.
+enum class Completion : uint8_t {
+  kEoe,         // the kernel's EOE record arrived
+  kStandalone,  // a record type that is a whole event by itself (user-space messages)
+  kTimeout,     // no new record within the time window (log time in replay, wall time live)
+  kCapEvicted,  // forced out because too many events were in flight
+  kEndFlush,    // end of input / shutdown
+  kLate,        // a record for an event already emitted: emitted alone, marked late
+};
+
+const char* to_string(Completion c);
+
+struct RecordRef {
+  uint16_t type = 0;
+  uint32_t offset = 0;       // of the record's line in Event::text
+  uint32_t length = 0;
+  uint32_t body_offset = 0;  // of the key=value body inside Event::text
+  uint32_t body_length = 0;
+  uint64_t line = 0;         // 1-based input line (replay) or datagram number (live)
+};
+
+struct Event {
+  std::string_view node;     // interned by the source; empty when the log has no node=
+  uint32_t node_id = 0;
+  uint32_t serial = 0;
+  int64_t sec = 0;           // timestamp of the event (its first record)
+  uint16_t msec = 0;
+  Completion completion = Completion::kEoe;
+  uint64_t first_index = 0;  // global index of its first record: the stable output order
+  std::string text;          // the raw records, each followed by '\n'
+  std::vector<RecordRef> records;
+
+  std::string_view record_text(size_t i) const {
+    return std::string_view(text).substr(records[i].offset, records[i].length);
+  }
+  std::string_view record_body(size_t i) const {
+    return std::string_view(text).substr(records[i].body_offset, records[i].body_length);
+  }
+  int64_t time_ms() const { return sec * 1000 + msec; }
+
+  // Reassembler bookkeeping (not part of the event's meaning).
+  int64_t clock_ms = 0;      // the clock when the event was opened, for timeouts
+  Event* fifo_prev = nullptr;
+  Event* fifo_next = nullptr;
+
+  void reset() {
+    node = {};
+    text.clear();
+    records.clear();
+    fifo_prev = fifo_next = nullptr;
+  }
+};
+
+}  // namespace reassembly

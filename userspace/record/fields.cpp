@@ -1,0 +1,84 @@
+#include "record/fields.h"
+
+namespace record {
+namespace {
+
+constexpr char kEnrichedSeparator = '\x1d';  // auditd log_format=ENRICHED (GS byte)
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Splits one run of k=v text. Returns nothing; appends to out.
+void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues, bool nested,
+               bool enriched, int depth) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    while (i < n && is_space(s[i])) ++i;
+    if (i >= n) break;
+    // AVC and SELinux records put "{ perm perm }" lists between fields.
+    if (s[i] == '{') {
+      const size_t close = s.find('}', i);
+      i = close == std::string_view::npos ? n : close + 1;
+      if (issues) ++issues->bare_tokens;
+      continue;
+    }
+    size_t key_end = i;
+    while (key_end < n && s[key_end] != '=' && !is_space(s[key_end])) ++key_end;
+    if (key_end >= n || s[key_end] != '=') {
+      if (issues) ++issues->bare_tokens;
+      i = key_end;
+      continue;
+    }
+    Field f;
+    f.key = s.substr(i, key_end - i);
+    f.nested = nested;
+    f.enriched = enriched;
+    size_t v = key_end + 1;
+    if (v < n && (s[v] == '"' || s[v] == '\'')) {
+      const char q = s[v];
+      // msg='...' of user-space records is the sender's text, printed by the kernel
+      // without escaping (kernel/audit.c audit_receive_msg), so it may contain ' itself:
+      // the last ' of the run closes it. Nothing follows msg='...' in those records.
+      size_t close = q == '\'' && depth == 0 ? s.rfind(q) : s.find(q, v + 1);
+      if (close != std::string_view::npos && close <= v) close = std::string_view::npos;
+      if (close == std::string_view::npos) {
+        if (issues) ++issues->unterminated_quote;
+        close = n;
+      }
+      f.value = s.substr(v + 1, close - v - 1);
+      f.kind = ValueKind::kQuoted;
+      i = close < n ? close + 1 : n;
+      const bool split_nested = q == '\'' && depth == 0;
+      out.push_back(f);
+      if (split_nested) split_run(f.value, out, issues, true, enriched, depth + 1);
+      continue;
+    }
+    size_t end = v;
+    while (end < n && !is_space(s[end])) ++end;
+    f.value = s.substr(v, end - v);
+    if (f.value == "(null)" || f.value == "(none)") f.kind = ValueKind::kNull;
+    out.push_back(f);
+    i = end;
+  }
+}
+
+}  // namespace
+
+void split_fields(std::string_view body, std::vector<Field>& out, FieldIssues* issues) {
+  out.clear();
+  const size_t gs = body.find(kEnrichedSeparator);
+  split_run(body.substr(0, gs), out, issues, false, false, 0);
+  if (gs != std::string_view::npos) split_run(body.substr(gs + 1), out, issues, false, true, 0);
+}
+
+const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
+  const Field* enriched = nullptr;
+  for (const auto& f : fields) {
+    if (f.key != key) continue;
+    if (!f.enriched) return &f;
+    if (!enriched) enriched = &f;
+  }
+  return enriched;
+}
+
+}  // namespace record
