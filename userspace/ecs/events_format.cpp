@@ -19,10 +19,9 @@ class EventsFormatter final : public EventFormatter {
     if (e.node.empty()) w.null();
     else w.string(e.node);
     w.key("sequence").unsigned_number(e.serial);
-    w.key("timestamp");
-    out.push_back('"');
-    core::append_rfc3339_ms(out, e.sec, e.msec);
-    out.push_back('"');
+    time_.clear();
+    core::append_rfc3339_ms(time_, e.sec, e.msec);
+    w.key("timestamp").string(time_);
     w.key("records").begin_array();
     for (size_t i = 0; i < e.records.size(); ++i) {
       record::split_fields(e.record_body(i), fields_);
@@ -79,10 +78,8 @@ class EventsFormatter final : public EventFormatter {
     }
   }
 
-  static void value(core::JsonWriter& w, const record::Field& f) {
-    if (f.kind == record::ValueKind::kNull) w.null();
-    else w.string(f.value);
-  }
+  // Raw text on purpose, (null)/(none) included: this format shows what the kernel wrote.
+  static void value(core::JsonWriter& w, const record::Field& f) { w.string(f.value); }
 
   bool is_seen(std::string_view k) const {
     for (auto s : seen_)
@@ -92,7 +89,7 @@ class EventsFormatter final : public EventFormatter {
 
   std::vector<record::Field> fields_;
   std::vector<std::string_view> seen_, nested_seen_;
-  std::string scratch_;
+  std::string scratch_, time_;
 };
 
 class EventsFactory final : public FormatterFactory {

@@ -53,6 +53,8 @@ struct Event {
 
   // Reassembler bookkeeping (not part of the event's meaning).
   int64_t clock_ms = 0;      // the clock when the event was opened, for timeouts
+  uint32_t node_offset = 0;  // node name inside text (node is set from it at completion,
+  uint32_t node_length = 0;  // once text stops growing)
   Event* fifo_prev = nullptr;
   Event* fifo_next = nullptr;
 

@@ -1,0 +1,246 @@
+#include "pipeline/sharded_reassembly.h"
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include <algorithm>
+
+namespace pipeline {
+
+// Records for one worker for one tick, copied into an arena so the reader's buffer can be
+// reused at once. Offsets, not views: the arena may grow while the batch fills.
+struct ShardedReassembly::Batch {
+  struct Item {
+    record::Header header;  // node/body views are rebuilt from the offsets below
+    uint32_t line_off, line_len, node_off, node_len, body_off, body_len;
+    uint32_t node_id;
+    uint64_t index, line_no;
+    int64_t clock_ms;
+  };
+  std::string arena;
+  std::vector<Item> items;
+  std::vector<std::pair<uint32_t, int64_t>> clocks;
+  uint64_t tick = 0;
+  bool final = false;
+  void clear() {
+    arena.clear();
+    items.clear();
+    clocks.clear();
+    final = false;
+  }
+};
+
+// One worker's formatted output for one tick: documents in first-index order.
+struct ShardedReassembly::Bundle {
+  std::string bytes;
+  std::vector<std::pair<uint64_t, uint32_t>> docs;  // (first_index, end offset in bytes)
+  uint64_t tick = 0;
+  bool final = false;
+  size_t owner = 0;
+};
+
+struct ShardedReassembly::Worker {
+  explicit Worker(const ShardConfig& c, const ecs::FormatterFactory& f)
+      : reassembler(c.reassembly), formatter(f.make()) {}
+  reassembly::Reassembler reassembler;
+  std::unique_ptr<ecs::EventFormatter> formatter;
+  moodycamel::BlockingConcurrentQueue<Batch*> in, free_batches;
+  moodycamel::BlockingConcurrentQueue<Bundle*> out, free_bundles;
+  std::vector<std::unique_ptr<Batch>> batch_storage;
+  std::vector<std::unique_ptr<Bundle>> bundle_storage;
+  Batch* current = nullptr;  // being filled by the reader
+  std::thread thread;
+  reassembly::Counters final_counters;
+
+  void process(Batch& b, Bundle& out_bundle) {
+    for (const auto& it : b.items) {
+      reassembly::Input in;
+      in.header = it.header;
+      std::string_view arena(b.arena);
+      in.line = arena.substr(it.line_off, it.line_len);
+      in.header.node = arena.substr(it.node_off, it.node_len);
+      in.header.body = arena.substr(it.body_off, it.body_len);
+      in.node_id = it.node_id;
+      in.index = it.index;
+      in.line_no = it.line_no;
+      in.clock_ms = it.clock_ms;
+      reassembler.add(in);
+    }
+    for (auto [node, clock] : b.clocks) reassembler.advance(node, clock);
+    if (b.final) reassembler.flush_all();
+    auto& done = reassembler.completed();
+    std::sort(done.begin(), done.end(), [](const reassembly::Event* a, const reassembly::Event* c) {
+      return a->first_index < c->first_index;
+    });
+    out_bundle.bytes.clear();
+    out_bundle.docs.clear();
+    for (reassembly::Event* e : done) {
+      formatter->append(*e, out_bundle.bytes);
+      out_bundle.docs.emplace_back(e->first_index, static_cast<uint32_t>(out_bundle.bytes.size()));
+      reassembler.recycle(e);
+    }
+    done.clear();
+    out_bundle.tick = b.tick;
+    out_bundle.final = b.final;
+    if (b.final) final_counters = reassembler.counters();
+  }
+
+  void run() {
+    for (;;) {
+      Batch* b;
+      in.wait_dequeue(b);
+      Bundle* bundle;
+      free_bundles.wait_dequeue(bundle);
+      process(*b, *bundle);
+      const bool final = b->final;
+      b->clear();
+      free_batches.enqueue(b);
+      out.enqueue(bundle);
+      if (final) return;
+    }
+  }
+};
+
+ShardedReassembly::ShardedReassembly(ShardConfig config, const ecs::FormatterFactory& formatters,
+                                     sinks::Sink& sink)
+    : config_(config), sink_(sink) {
+  const unsigned n = config_.shards == 0 ? 1 : config_.shards;
+  const size_t depth = std::max<size_t>(config_.max_queued_ticks, 2);
+  for (unsigned i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>(config_, formatters);
+    for (size_t k = 0; k < depth; ++k) {
+      w->batch_storage.push_back(std::make_unique<Batch>());
+      w->free_batches.enqueue(w->batch_storage.back().get());
+      w->bundle_storage.push_back(std::make_unique<Bundle>());
+      w->bundle_storage.back()->owner = i;
+      w->free_bundles.enqueue(w->bundle_storage.back().get());
+    }
+    w->free_batches.wait_dequeue(w->current);
+    workers_.push_back(std::move(w));
+  }
+  if (config_.shards > 0) {
+    for (auto& w : workers_) w->thread = std::thread([p = w.get()] { p->run(); });
+    writer_ = std::thread([this] { writer_loop(); });
+  }
+}
+
+ShardedReassembly::~ShardedReassembly() { finish(); }
+
+void ShardedReassembly::add(const reassembly::Input& in) {
+  Worker& w = *workers_[in.header.serial % workers_.size()];
+  Batch& b = *w.current;
+  Batch::Item it;
+  it.header = in.header;
+  it.line_off = static_cast<uint32_t>(b.arena.size());
+  it.line_len = static_cast<uint32_t>(in.line.size());
+  auto offset_in_line = [&](std::string_view part) {
+    return part.empty() ? it.line_off : it.line_off + static_cast<uint32_t>(part.data() - in.line.data());
+  };
+  it.node_off = offset_in_line(in.header.node);
+  it.node_len = static_cast<uint32_t>(in.header.node.size());
+  it.body_off = offset_in_line(in.header.body);
+  it.body_len = static_cast<uint32_t>(in.header.body.size());
+  it.node_id = in.node_id;
+  it.index = in.index;
+  it.line_no = in.line_no;
+  it.clock_ms = in.clock_ms;
+  b.arena.append(in.line);
+  b.items.push_back(it);
+  if (++records_in_tick_ >= config_.records_per_tick) tick();
+}
+
+void ShardedReassembly::set_clock(uint32_t node_id, int64_t now_ms) {
+  if (node_id >= node_clock_.size()) node_clock_.resize(node_id + 1, INT64_MIN);
+  if (now_ms <= node_clock_[node_id]) return;
+  node_clock_[node_id] = now_ms;
+  for (auto& c : clocks_) {
+    if (c.first == node_id) {
+      c.second = now_ms;
+      return;
+    }
+  }
+  clocks_.emplace_back(node_id, now_ms);
+}
+
+void ShardedReassembly::tick() { send_tick(false); }
+
+void ShardedReassembly::send_tick(bool final) {
+  if (finished_) return;
+  std::vector<Bundle*> inline_bundles;
+  for (auto& w : workers_) {
+    Batch* b = w->current;
+    b->clocks = clocks_;
+    b->tick = tick_no_;
+    b->final = final;
+    if (config_.shards == 0) {
+      Bundle* bundle;
+      w->free_bundles.wait_dequeue(bundle);
+      w->process(*b, *bundle);
+      b->clear();
+      inline_bundles.push_back(bundle);
+    } else {
+      w->in.enqueue(b);
+      if (!final) w->free_batches.wait_dequeue(w->current);
+    }
+  }
+  if (config_.shards == 0) write_bundles(inline_bundles);
+  clocks_.clear();
+  records_in_tick_ = 0;
+  ++tick_no_;
+}
+
+void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
+  // k-way merge by first record index; k is the worker count (small), so a linear pick.
+  std::vector<size_t> pos(bundles.size(), 0);
+  for (;;) {
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < bundles.size(); ++i) {
+      if (pos[i] >= bundles[i]->docs.size()) continue;
+      if (best == SIZE_MAX || bundles[i]->docs[pos[i]].first < bundles[best]->docs[pos[best]].first)
+        best = i;
+    }
+    if (best == SIZE_MAX) break;
+    const auto& docs = bundles[best]->docs;
+    const uint32_t begin = pos[best] == 0 ? 0 : docs[pos[best] - 1].second;
+    sink_.write(std::string_view(bundles[best]->bytes).substr(begin, docs[pos[best]].second - begin));
+    ++events_written_;
+    ++pos[best];
+  }
+  for (Bundle* b : bundles) workers_[b->owner]->free_bundles.enqueue(b);
+  bundles.clear();
+}
+
+void ShardedReassembly::writer_loop() {
+  std::vector<Bundle*> bundles;
+  for (;;) {
+    bool final = false;
+    for (auto& w : workers_) {
+      Bundle* b;
+      w->out.wait_dequeue(b);
+      final = final || b->final;
+      bundles.push_back(b);
+    }
+    write_bundles(bundles);
+    if (final) break;
+  }
+  sink_.flush();
+}
+
+void ShardedReassembly::finish() {
+  if (finished_) return;
+  send_tick(true);
+  finished_ = true;
+  if (config_.shards > 0) {
+    for (auto& w : workers_) w->thread.join();
+    writer_.join();
+  } else {
+    sink_.flush();
+  }
+}
+
+reassembly::Counters ShardedReassembly::counters() const {
+  reassembly::Counters total;
+  for (const auto& w : workers_) total += finished_ ? w->final_counters : reassembly::Counters{};
+  return total;
+}
+
+}  // namespace pipeline

@@ -1,0 +1,77 @@
+// Reader → N reassembly workers → one writer, with output in a stable order.
+//
+// The reader hands records over in batches, one batch per worker per "tick" (every
+// records_per_tick records). A worker joins its records, closes timed-out events with the
+// clocks the reader sent, formats what completed, and returns one bundle per tick. The
+// writer takes tick t from every worker and merges the bundles by each event's first
+// record index. So the output is the same byte for byte for any number of workers
+// (as long as the in-flight cap is not hit), and the single-thread path (shards = 0)
+// is the reference the sharded one is tested against.
+//
+// Memory is bounded: each worker has a fixed pool of batches and bundles; the reader
+// blocks when a worker is max_queued_ticks behind, the worker when the writer is.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ecs/formatter.h"
+#include "reassembly/counters.h"
+#include "reassembly/reassembler.h"
+#include "sinks/sink.h"
+
+namespace pipeline {
+
+struct ShardConfig {
+  unsigned shards = 2;             // 0 = everything on the caller's thread
+  reassembly::Config reassembly;   // per worker
+  size_t records_per_tick = 4096;
+  size_t max_queued_ticks = 8;     // per worker, each direction
+};
+
+class ShardedReassembly {
+ public:
+  ShardedReassembly(ShardConfig config, const ecs::FormatterFactory& formatters, sinks::Sink& sink);
+  ~ShardedReassembly();
+  ShardedReassembly(const ShardedReassembly&) = delete;
+  ShardedReassembly& operator=(const ShardedReassembly&) = delete;
+
+  // Reader thread only. in's views are copied before add() returns.
+  void add(const reassembly::Input& in);
+  // The clock of a node (log time or arrival time) reached now_ms.
+  void set_clock(uint32_t node_id, int64_t now_ms);
+  // Ends the current tick now (live sources call this on a timer so events with EOE do
+  // not wait for records_per_tick more records).
+  void tick();
+  // Flushes everything still open, writes it, and joins the threads.
+  void finish();
+
+  // Totals over all workers; complete after finish().
+  reassembly::Counters counters() const;
+  uint64_t events_written() const { return events_written_; }
+
+ private:
+  struct Batch;
+  struct Bundle;
+  struct Worker;
+  void send_tick(bool final);
+  void writer_loop();
+  void write_bundles(std::vector<Bundle*>& bundles);
+
+  ShardConfig config_;
+  sinks::Sink& sink_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::pair<uint32_t, int64_t>> clocks_;  // node clocks changed this tick
+  std::vector<int64_t> node_clock_;
+  size_t records_in_tick_ = 0;
+  uint64_t tick_no_ = 0;
+  bool finished_ = false;
+  std::thread writer_;
+  uint64_t events_written_ = 0;
+};
+
+}  // namespace pipeline

@@ -1,0 +1,204 @@
+#include "reassembly/reassembler.h"
+
+#include "record/types.h"
+
+namespace reassembly {
+
+Reassembler::Reassembler(Config config) : config_(config) {
+  if (config_.remembered_completed == 0) config_.remembered_completed = 1;
+  recent_ring_.assign(config_.remembered_completed, {0, INT64_MIN});
+  open_.reserve(1024);
+}
+
+Reassembler::~Reassembler() = default;
+
+Event* Reassembler::acquire() {
+  if (!free_.empty()) {
+    Event* e = free_.back();
+    free_.pop_back();
+    return e;
+  }
+  storage_.push_back(std::make_unique<Event>());
+  return storage_.back().get();
+}
+
+void Reassembler::recycle(Event* e) {
+  e->reset();
+  free_.push_back(e);
+}
+
+Reassembler::NodeFifo& Reassembler::fifo(uint32_t node_id) {
+  if (node_id >= fifos_.size()) fifos_.resize(node_id + 1);
+  return fifos_[node_id];
+}
+
+void Reassembler::fifo_push(Event* e) {
+  NodeFifo& f = fifo(e->node_id);
+  e->fifo_prev = f.tail;
+  e->fifo_next = nullptr;
+  if (f.tail) f.tail->fifo_next = e;
+  else f.head = e;
+  f.tail = e;
+}
+
+void Reassembler::fifo_remove(Event* e) {
+  NodeFifo& f = fifo(e->node_id);
+  if (e->fifo_prev) e->fifo_prev->fifo_next = e->fifo_next;
+  else f.head = e->fifo_next;
+  if (e->fifo_next) e->fifo_next->fifo_prev = e->fifo_prev;
+  else f.tail = e->fifo_prev;
+  e->fifo_prev = e->fifo_next = nullptr;
+}
+
+void Reassembler::remember(uint64_t key, int64_t time_ms) {
+  auto& slot = recent_ring_[recent_next_];
+  if (slot.second != INT64_MIN) {
+    auto it = recent_.find(slot.first);
+    if (it != recent_.end() && it->second == slot.second) recent_.erase(it);
+  }
+  slot = {key, time_ms};
+  recent_[key] = time_ms;
+  recent_next_ = (recent_next_ + 1) % recent_ring_.size();
+}
+
+bool Reassembler::recently_completed(uint64_t key, int64_t time_ms) const {
+  auto it = recent_.find(key);
+  if (it == recent_.end()) return false;
+  // The same serial far apart in time is another boot's event (concatenated logs), not
+  // a straggler of the one we emitted.
+  const int64_t d = time_ms - it->second;
+  return d <= config_.timeout_ms && d >= -config_.timeout_ms;
+}
+
+Event* Reassembler::open_event(const Input& in, uint64_t key) {
+  Event* e = acquire();
+  e->node_id = in.node_id;
+  e->serial = in.header.serial;
+  e->sec = in.header.sec;
+  e->msec = in.header.msec;
+  e->first_index = in.index;
+  e->clock_ms = in.clock_ms;
+  e->node_offset = 0;
+  e->node_length = 0;
+  return e;
+}
+
+void Reassembler::append_record(Event* e, const Input& in) {
+  RecordRef r;
+  r.type = in.header.type;
+  r.offset = static_cast<uint32_t>(e->text.size());
+  r.length = static_cast<uint32_t>(in.line.size());
+  r.body_offset = r.offset + static_cast<uint32_t>(in.header.body.data() - in.line.data());
+  r.body_length = static_cast<uint32_t>(in.header.body.size());
+  r.line = in.line_no;
+  if (e->records.empty() && !in.header.node.empty()) {
+    e->node_offset = r.offset + static_cast<uint32_t>(in.header.node.data() - in.line.data());
+    e->node_length = static_cast<uint32_t>(in.header.node.size());
+  }
+  e->text.append(in.line);
+  e->text.push_back('\n');
+  e->records.push_back(r);
+  ++counters_.records;
+}
+
+void Reassembler::complete(Event* e, Completion how) {
+  e->completion = how;
+  e->node = std::string_view(e->text).substr(e->node_offset, e->node_length);
+  switch (how) {
+    case Completion::kEoe: ++counters_.completed_eoe; break;
+    case Completion::kStandalone: ++counters_.completed_standalone; break;
+    case Completion::kTimeout: ++counters_.completed_timeout; break;
+    case Completion::kCapEvicted: ++counters_.evicted_cap; break;
+    case Completion::kEndFlush: ++counters_.flushed_end; break;
+    case Completion::kLate: break;  // counted per record in late_records
+  }
+  ++counters_.events;
+  completed_.push_back(e);
+}
+
+void Reassembler::add(const Input& in) {
+  const uint64_t key = key_of(in.node_id, in.header.serial);
+  const uint16_t type = in.header.type;
+  auto it = open_.find(key);
+  if (it == open_.end()) {
+    if (recently_completed(key, in.header.time_ms())) {
+      ++counters_.late_records;
+      Event* e = open_event(in, key);
+      append_record(e, in);
+      complete(e, Completion::kLate);
+      return;
+    }
+    Event* e = open_event(in, key);
+    if (type == record::kEoe || record::is_standalone(type)) {
+      // A lone EOE has nothing to end but is still a record of the stream: emit it.
+      append_record(e, in);
+      complete(e, type == record::kEoe ? Completion::kEoe : Completion::kStandalone);
+      remember(key, e->time_ms());
+      return;
+    }
+    if (open_.size() >= config_.max_in_flight) {
+      // Force out the oldest open event (lowest first_index over the node FIFOs).
+      Event* oldest = nullptr;
+      for (auto& f : fifos_)
+        if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
+      if (oldest) {
+        fifo_remove(oldest);
+        open_.erase(key_of(oldest->node_id, oldest->serial));
+        remember(key_of(oldest->node_id, oldest->serial), oldest->time_ms());
+        complete(oldest, Completion::kCapEvicted);
+      }
+    }
+    append_record(e, in);
+    open_.emplace(key, e);
+    fifo_push(e);
+    return;
+  }
+  Event* e = it->second;
+  if (type == record::kEoe) {
+    append_record(e, in);
+    open_.erase(it);
+    fifo_remove(e);
+    remember(key, e->time_ms());
+    complete(e, Completion::kEoe);
+    return;
+  }
+  // Byte-identical repeat of a record already in the event (a log read twice, a
+  // forwarder retry): skip it, counted.
+  for (size_t i = 0; i < e->records.size(); ++i) {
+    if (e->records[i].type == type && e->record_text(i) == in.line) {
+      ++counters_.duplicate_records;
+      return;
+    }
+  }
+  append_record(e, in);
+}
+
+void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
+  if (node_id >= fifos_.size()) return;
+  NodeFifo& f = fifos_[node_id];
+  // FIFO order is opening order; log clocks are nearly monotonic, so stopping at the first
+  // event still inside its window keeps this O(closed events).
+  while (f.head && now_ms - f.head->clock_ms >= config_.timeout_ms) {
+    Event* e = f.head;
+    fifo_remove(e);
+    open_.erase(key_of(e->node_id, e->serial));
+    remember(key_of(e->node_id, e->serial), e->time_ms());
+    complete(e, Completion::kTimeout);
+  }
+}
+
+void Reassembler::flush_all() {
+  // Close in opening order so output stays stable: repeatedly take the oldest head.
+  for (;;) {
+    Event* oldest = nullptr;
+    for (auto& f : fifos_)
+      if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
+    if (!oldest) break;
+    fifo_remove(oldest);
+    open_.erase(key_of(oldest->node_id, oldest->serial));
+    remember(key_of(oldest->node_id, oldest->serial), oldest->time_ms());
+    complete(oldest, Completion::kEndFlush);
+  }
+}
+
+}  // namespace reassembly

@@ -1,0 +1,90 @@
+// Joins records into events, one (node, serial) each, on one thread. The sharded pipeline
+// runs one Reassembler per worker; tests drive it directly. O(1) work per record.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "reassembly/counters.h"
+#include "reassembly/event.h"
+#include "record/header.h"
+
+namespace reassembly {
+
+struct Config {
+  // Open events per reassembler before the oldest is forced out (bounded memory).
+  size_t max_in_flight = 65536;
+  // An event with no EOE closes once its node's clock is this far past the event's clock.
+  // Replay uses log time (auditd writes no EOE); live uses arrival time.
+  int64_t timeout_ms = 2000;
+  // Completed keys remembered to recognise late records (a small ring per reassembler).
+  size_t remembered_completed = 8192;
+};
+
+// One record handed to the reassembler. Views must stay valid for the call only: the
+// reassembler copies the line into the event it joins.
+struct Input {
+  record::Header header;     // header.body points into line
+  std::string_view line;     // the whole record text
+  uint32_t node_id = 0;      // interned node (0 = no node=)
+  uint64_t index = 0;        // global record index (order of arrival)
+  uint64_t line_no = 0;      // for error messages: file line or datagram number
+  int64_t clock_ms = 0;      // log time (replay) or arrival time (live)
+};
+
+class Reassembler {
+ public:
+  explicit Reassembler(Config config = {});
+  ~Reassembler();
+  Reassembler(const Reassembler&) = delete;
+  Reassembler& operator=(const Reassembler&) = delete;
+
+  void add(const Input& in);
+  // The clock of a node moved to now_ms: close that node's events older than the window.
+  void advance(uint32_t node_id, int64_t now_ms);
+  // Close everything still open (end of input, shutdown).
+  void flush_all();
+
+  // Events completed since the last take(), in completion order. The caller hands each
+  // back with recycle() when done so its buffers are reused.
+  std::vector<Event*>& completed() { return completed_; }
+  void recycle(Event* e);
+
+  size_t in_flight() const { return open_.size(); }
+  const Counters& counters() const { return counters_; }
+
+ private:
+  struct NodeFifo {
+    Event* head = nullptr;
+    Event* tail = nullptr;
+  };
+  static uint64_t key_of(uint32_t node_id, uint32_t serial) {
+    return uint64_t{node_id} << 32 | serial;
+  }
+  Event* acquire();
+  Event* open_event(const Input& in, uint64_t key);
+  void append_record(Event* e, const Input& in);
+  void complete(Event* e, Completion how);
+  void remember(uint64_t key, int64_t time_ms);
+  bool recently_completed(uint64_t key, int64_t time_ms) const;
+  void fifo_push(Event* e);
+  void fifo_remove(Event* e);
+  NodeFifo& fifo(uint32_t node_id);
+
+  Config config_;
+  Counters counters_;
+  std::unordered_map<uint64_t, Event*> open_;
+  std::vector<NodeFifo> fifos_;
+  std::vector<Event*> completed_;
+  std::vector<std::unique_ptr<Event>> storage_;
+  std::vector<Event*> free_;
+  // Ring of recently completed keys and their event time (ms).
+  std::vector<std::pair<uint64_t, int64_t>> recent_ring_;
+  size_t recent_next_ = 0;
+  std::unordered_map<uint64_t, int64_t> recent_;
+};
+
+}  // namespace reassembly

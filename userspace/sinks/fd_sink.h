@@ -1,0 +1,32 @@
+// NDJSON to a file descriptor (stdout, a file, a pipe) with one large user-space buffer so
+// a write(2) carries many documents.
+#pragma once
+
+#include <string>
+
+#include "sinks/sink.h"
+
+namespace sinks {
+
+class FdSink final : public Sink {
+ public:
+  explicit FdSink(int fd, size_t buffer_size = 1 << 20) : fd_(fd), limit_(buffer_size) {
+    buffer_.reserve(buffer_size);
+  }
+  ~FdSink() override { flush(); }
+  void write(std::string_view bytes) override;
+  void flush() override;
+  uint64_t errors() const override { return errors_; }
+  uint64_t bytes_written() const override { return written_; }
+  int last_errno() const { return last_errno_; }
+
+ private:
+  int fd_;
+  size_t limit_;
+  std::string buffer_;
+  uint64_t errors_ = 0;
+  uint64_t written_ = 0;
+  int last_errno_ = 0;
+};
+
+}  // namespace sinks
