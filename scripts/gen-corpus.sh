@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Generates a large REAL raw audit log on this machine, auditd being the writer, for the
+# benchmarks (bench/replay.sh) and for tests that want real interleaving.
+#
+#   scripts/gen-corpus.sh [--size-mb N] [--out FILE] [--workers N] [--timeout SEC]
+#
+#   --size-mb N    stop once the log has reached N MiB (default 40)
+#   --out FILE     where the finished log goes (default build/corpus/gen.log); written to a
+#                  temporary name next to it and renamed at the end, so it never lands
+#                  half-written; an interrupted run leaves no output
+#   --workers N    parallel workload processes (default 4: half root, half uid 65534)
+#   --timeout SEC  give up (exit 1, no output) if the size is not reached in time (default 900)
+#
+# What it does (root only, touches kernel audit state):
+#   1. a private auditd.conf in a temp dir (log_format=RAW, no rotation, no dispatcher
+#      plugins, flush=incremental_async), `auditd -n -c DIR` in the background;
+#   2. backlog_limit raised (default 8192) so the kernel does not drop records;
+#   3. rules with key auspex_gen, all filtered on one login uid (AUSPEX_GEN_AUID, default
+#      4242) that the workload sets on itself, so other users of the machine are not recorded:
+#      execve/execveat, exit_group, setsid, open/openat failing with EACCES/EPERM/ENOENT,
+#      connect/bind, and a -w watch (-p wa) on a temp dir;
+#   4. a concurrent workload (scripts/gen-corpus-workload.c, compiled here with cc) until the
+#      log reaches the size: records of concurrent events interleave in the log, execs carry
+#      long argv (split into aN_len/aN[i] and several EXECVE records) and args with quotes,
+#      spaces, newlines and non-ASCII bytes (hex-encoded by the kernel);
+#   5. on EVERY exit path (trap EXIT, INT, TERM): workers stopped, our rules deleted
+#      (auditctl -D -k auspex_gen), auditd stopped by its pid, enabled / failure / rate_limit /
+#      backlog_limit / backlog_wait_time put back, then checked against the values read at
+#      start (auditctl -s, auditctl -l); a mismatch is an error (exit 3).
+# A SIGKILL of this script cannot be trapped: the workers die with it (PDEATHSIG), but auditd
+# and the rules stay; `auditctl -D -k auspex_gen; kill <auditd pid>; auditctl -e 0` then.
+#
+# Refuses to run when an audit daemon is already registered (pid != 0) or the audit config
+# is locked (enabled 2). Serialised with other audit users of this repo by flock on
+# /run/lock/auspex-audit.lock.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+prog=gen-corpus.sh
+
+size_mb=40
+out=$here/build/corpus/gen.log
+workers=4
+timeout_s=900
+auid=${AUSPEX_GEN_AUID:-4242}
+backlog_run=${AUSPEX_GEN_BACKLOG:-8192}
+key=auspex_gen
+
+die() { echo "$prog: $*" >&2; exit 1; }
+say() { echo "$prog: $*" >&2; }
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; }
+
+while (($#)); do
+  case $1 in
+    --size-mb) size_mb=${2:?--size-mb needs a number}; shift 2 ;;
+    --out) out=${2:?--out needs a file}; shift 2 ;;
+    --workers) workers=${2:?--workers needs a number}; shift 2 ;;
+    --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage; die "unknown argument: $1" ;;
+  esac
+done
+[[ $size_mb =~ ^[0-9]+$ && $size_mb -ge 1 ]] || die "--size-mb must be a whole number >= 1, got '$size_mb'"
+[[ $workers =~ ^[0-9]+$ && $workers -ge 1 ]] || die "--workers must be >= 1, got '$workers'"
+[[ $timeout_s =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds, got '$timeout_s'"
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (it loads audit rules and starts auditd)"
+for tool in auditd auditctl cc flock; do
+  command -v "$tool" >/dev/null || die "'$tool' not found (scripts/setup.sh installs auditd and the toolchain)"
+done
+
+# --- audit state at start ----------------------------------------------------------------
+status_field() { # status_field NAME [STATUS_TEXT]
+  awk -v k="$1" '$1 == k { print $2; exit }' <<<"${2:-$(auditctl -s)}"
+}
+
+exec 9>/run/lock/auspex-audit.lock
+flock -n 9 || die "another audit user holds /run/lock/auspex-audit.lock (a kernel test or gen-corpus.sh)"
+
+status0=$(auditctl -s) || die "auditctl -s failed: is CONFIG_AUDIT on and are we root?"
+enabled0=$(status_field enabled "$status0")
+failure0=$(status_field failure "$status0")
+pid0=$(status_field pid "$status0")
+rate0=$(status_field rate_limit "$status0")
+backlog0=$(status_field backlog_limit "$status0")
+wait0=$(status_field backlog_wait_time "$status0")
+lost0=$(status_field lost "$status0")
+rules0=$(auditctl -l)
+[ "$enabled0" != 2 ] || die "audit configuration is locked (enabled 2): cannot load rules"
+[ "$pid0" = 0 ] || die "an audit daemon is already registered (pid $pid0): stop it first"
+grep -q -- "key=$key" <<<"$rules0" && die "rules with key $key already loaded (a previous run killed with SIGKILL?): auditctl -D -k $key"
+
+out_dir=$(dirname "$out")
+mkdir -p "$out_dir" || die "cannot create output directory $out_dir"
+out_dir=$(cd "$out_dir" && pwd)
+out=$out_dir/$(basename "$out")
+log_tmp=$out_dir/.$(basename "$out").tmp.$$
+
+tmp=$(mktemp -d /tmp/auspex-gen-corpus.XXXXXX)
+auditd_pid=
+worker_pids=()
+cleaned=0
+restore_failed=0
+
+# --- restore on every path ---------------------------------------------------------------
+cleanup() {
+  local rc=$?
+  ((cleaned)) && return
+  cleaned=1
+  set +e
+  trap '' INT TERM
+  local p
+  for p in "${worker_pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${worker_pids[@]}"; do wait "$p" 2>/dev/null; done
+
+  if auditctl -l 2>/dev/null | grep -q -- "key=$key"; then
+    auditctl -D -k "$key" >/dev/null || { say "ERROR: auditctl -D -k $key failed"; restore_failed=1; }
+  fi
+  # Let kauditd hand auditd what is still queued before auditd goes.
+  local i
+  for i in $(seq 50); do
+    [ "$(status_field backlog)" = 0 ] && break
+    sleep 0.1
+  done
+  if [ -n "$auditd_pid" ] && kill -0 "$auditd_pid" 2>/dev/null; then
+    kill -TERM "$auditd_pid"
+    for i in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$auditd_pid" 2>/dev/null; then
+      say "auditd (pid $auditd_pid) ignored SIGTERM for 10 s: SIGKILL"
+      kill -KILL "$auditd_pid"
+    fi
+    wait "$auditd_pid" 2>/dev/null
+  fi
+
+  # auditd's SIGTERM path leaves enabled 1 (MACHINE.md); put every field back.
+  auditctl -b "$backlog0" >/dev/null || restore_failed=1
+  auditctl --backlog_wait_time "$wait0" >/dev/null || restore_failed=1
+  auditctl -r "$rate0" >/dev/null || restore_failed=1
+  auditctl -f "$failure0" >/dev/null || restore_failed=1
+  auditctl -e "$enabled0" >/dev/null || restore_failed=1
+  # A dead holder's pid is cleared when the kernel next tries to send (MACHINE.md).
+  for i in $(seq 30); do [ "$(status_field pid)" = 0 ] && break; sleep 0.1; done
+
+  local status1 rules1 f want got
+  status1=$(auditctl -s)
+  rules1=$(auditctl -l)
+  for f in enabled failure pid rate_limit backlog_limit backlog_wait_time; do
+    case $f in
+      enabled) want=$enabled0 ;; failure) want=$failure0 ;; pid) want=0 ;;
+      rate_limit) want=$rate0 ;; backlog_limit) want=$backlog0 ;; backlog_wait_time) want=$wait0 ;;
+    esac
+    got=$(status_field "$f" "$status1")
+    if [ "$got" != "$want" ]; then
+      say "ERROR: audit $f is $got after the run, was $want"
+      restore_failed=1
+    fi
+  done
+  if [ "$rules1" != "$rules0" ]; then
+    say "ERROR: audit rules differ from before the run: now: $rules1"
+    restore_failed=1
+  fi
+  local lost1
+  lost1=$(status_field lost "$status1")
+  say "audit state restored: enabled $(status_field enabled "$status1") pid $(status_field pid "$status1") backlog_limit $(status_field backlog_limit "$status1"); rules: $(head -1 <<<"$rules1"); lost $lost0 before, $lost1 after"
+  if [ "$lost1" != "$lost0" ]; then
+    say "WARNING: the kernel lost $((lost1 - lost0)) records during the run: the log is missing events"
+  fi
+
+  if [ -n "${AUSPEX_GEN_KEEP_TMP:-}" ]; then
+    say "kept temp dir $tmp"
+  else
+    rm -rf "$tmp"
+  fi
+  rm -f "$log_tmp"
+  if ((restore_failed)); then
+    say "ERROR: audit state NOT fully restored (see above)"
+    exit 3
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'say "interrupted (SIGINT): cleaning up"; exit 130' INT
+trap 'say "terminated (SIGTERM): cleaning up"; exit 143' TERM
+
+# --- workload binary and the dirs it uses --------------------------------------------------
+chmod 0711 "$tmp" # uid 65534 may traverse (EACCES comes from secret's mode, not the dir)
+cc -O2 -Wall -o "$tmp/gen-corpus-workload" "$here/scripts/gen-corpus-workload.c" \
+  || die "cannot compile scripts/gen-corpus-workload.c"
+chmod 0755 "$tmp/gen-corpus-workload"
+mkdir "$tmp/watch" "$tmp/plugins" "$tmp/conf"
+chmod 0777 "$tmp/watch"
+echo secret >"$tmp/secret" && chmod 0600 "$tmp/secret"
+echo public >"$tmp/pub" && chmod 0644 "$tmp/pub"
+
+# --- auditd with a private config ------------------------------------------------------------
+# max_log_file_action=ignore: one file, no rotation. space_left must exceed admin_space_left
+# or auditd refuses to start. No files in plugin_dir: no dispatcher.
+cat >"$tmp/conf/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $log_tmp
+log_group = root
+log_format = RAW
+flush = INCREMENTAL_ASYNC
+freq = 200
+max_log_file = 100000
+max_log_file_action = IGNORE
+num_logs = 0
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+plugin_dir = $tmp/plugins
+name_format = NONE
+priority_boost = 4
+use_libwrap = no
+q_depth = 2000
+overflow_action = IGNORE
+end_of_event_timeout = 2
+EOF
+chmod 0640 "$tmp/conf/auditd.conf"
+
+auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
+auditd_pid=$!
+for i in $(seq 50); do
+  [ "$(status_field pid)" = "$auditd_pid" ] && break
+  kill -0 "$auditd_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
+  sleep 0.1
+done
+[ "$(status_field pid)" = "$auditd_pid" ] || die "auditd (pid $auditd_pid) did not register with the kernel in 5 s"
+
+auditctl -b "$backlog_run" >/dev/null || die "auditctl -b $backlog_run failed"
+rules=(
+  "-a always,exit -F arch=b64 -S execve,execveat -F auid=$auid -k $key"
+  "-a always,exit -F arch=b64 -S exit_group -F auid=$auid -k $key"
+  "-a always,exit -F arch=b64 -S setsid -F auid=$auid -k $key"
+  "-a always,exit -F arch=b64 -S open,openat -F exit=-EACCES -F auid=$auid -k $key"
+  "-a always,exit -F arch=b64 -S open,openat -F exit=-EPERM -F auid=$auid -k $key"
+  "-a always,exit -F arch=b64 -S open,openat -F exit=-ENOENT -F auid=$auid -k $key"
+  "-a always,exit -F arch=b64 -S connect,bind -F auid=$auid -k $key"
+  "-w $tmp/watch -p wa -k $key"
+)
+for r in "${rules[@]}"; do
+  # shellcheck disable=SC2086 # each rule is a word list on purpose
+  auditctl $r >/dev/null || die "auditctl $r failed"
+done
+
+# --- workload until the size is reached ----------------------------------------------------
+target=$((size_mb * 1024 * 1024))
+say "auditd pid $auditd_pid writing $log_tmp; $workers workers; target $size_mb MiB"
+t0=$EPOCHREALTIME
+for ((w = 1; w <= workers; w++)); do
+  role=root
+  ((w % 2 == 0)) && role=nobody
+  AUSPEX_GEN_AUID=$auid "$tmp/gen-corpus-workload" worker "$role" "$w" "$tmp" &
+  worker_pids+=($!)
+done
+
+size=0
+last_report=0
+while :; do
+  size=$(stat -c %s "$log_tmp" 2>/dev/null || echo 0)
+  ((size >= target)) && break
+  kill -0 "$auditd_pid" 2>/dev/null || die "auditd (pid $auditd_pid) died: $(tail -5 "$tmp/auditd.out")"
+  alive=0
+  for p in "${worker_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+  ((alive > 0)) || die "every workload process exited before the log reached $size_mb MiB"
+  elapsed=$(($(date +%s) - ${t0%.*}))
+  ((elapsed <= timeout_s)) || die "log only $((size / 1048576)) MiB after $timeout_s s (--timeout)"
+  if ((elapsed >= last_report + 10)); then
+    last_report=$elapsed
+    say "$((size / 1048576)) MiB after ${elapsed} s, backlog $(status_field backlog)"
+  fi
+  sleep 0.2
+done
+
+# Stop the workload and drain through the normal cleanup, then keep the log.
+for p in "${worker_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+for p in "${worker_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+worker_pids=()
+t1=$EPOCHREALTIME
+auditctl -D -k "$key" >/dev/null || die "auditctl -D -k $key failed"
+for i in $(seq 50); do [ "$(status_field backlog)" = 0 ] && break; sleep 0.1; done
+kill -TERM "$auditd_pid"
+for i in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$auditd_pid" 2>/dev/null && die "auditd (pid $auditd_pid) still running 10 s after SIGTERM"
+wait "$auditd_pid" 2>/dev/null || true
+auditd_pid=
+tail -1 "$log_tmp" | grep -q '^type=DAEMON_END ' || die "auditd did not finish its log with DAEMON_END: log incomplete"
+chmod 0644 "$log_tmp"
+mv -f "$log_tmp" "$out"
+
+bytes=$(stat -c %s "$out")
+lines=$(wc -l <"$out")
+secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+say "wrote $out: $bytes bytes, $lines records in ${secs} s ($(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }') MiB/s)"
+echo "$out"
