@@ -1,0 +1,118 @@
+#include "netlink/live_source.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <unistd.h>
+
+namespace netlink {
+
+core::Result<std::unique_ptr<LiveSource>> LiveSource::open(const LiveConfig& cfg) {
+  auto control = ControlClient::open(cfg.request_timeout);
+  if (!control) return control.error();
+  auto st = control->get_status();
+  if (!st) return st.error();
+  const uint32_t me = static_cast<uint32_t>(::getpid());
+  auto choice = choose_socket(cfg.socket_type, st.value(), process_info(st->pid), me);
+  if (!choice) return choice.error();
+
+  std::unique_ptr<LiveSource> src(new LiveSource(std::move(control.value()), cfg));
+  src->choice_ = std::move(choice.value());
+  src->guard_ = std::make_unique<KernelStateGuard>(src->control_, st.value());
+  src->guard_->keep_rules(cfg.keep_rules_on_exit);
+  src->counters_.kernel_lost_at_open = st->lost;
+  src->counters_.kernel_lost = st->lost;
+  src->counters_.kernel_backlog = st->backlog;
+
+  DataSocketOptions dopt = cfg.data;
+  dopt.request_timeout = cfg.request_timeout;
+  auto data = DataSocket::open(src->choice_.type, dopt);
+  if (!data) return data.error();
+  src->data_.emplace(std::move(data.value()));
+
+  if (src->choice_.type == SocketType::unicast) {
+    // A stale registration (holder SIGKILLed) is replaced at once: the kernel pings the old
+    // portid with AUDIT_REPLACE, gets ECONNREFUSED and accepts us (kernel/audit.c
+    // audit_replace / auditd_set).
+    if (auto r = src->data_->register_pid(me, src->counters_); !r) {
+      std::string msg = r.error().message;
+      if (r.error().code == EEXIST) {
+        auto now = src->control_.get_status();
+        if (now) msg += ": the audit pid was taken meanwhile by " + describe_process(process_info(now->pid));
+      }
+      return core::make_error("registering as the audit pid (unicast): " + msg, r.error().code);
+    }
+    if (st->pid != me) src->guard_->note_registered(me);
+  }
+
+  if (src->choice_.may_change_status) {
+    if (cfg.settings.mask()) {
+      if (auto r = src->guard_->set(cfg.settings); !r) return r.error();
+    }
+    if (cfg.enable_audit && st->enabled == kAuditDisabled) {
+      if (auto r = src->guard_->set(StatusChange().enabled(kAuditEnabled)); !r) return r.error();
+    }
+  } else if (cfg.settings.mask()) {
+    src->choice_.why += "; status settings (" + cfg.settings.describe() + ") not applied";
+  }
+  if (st->enabled == kAuditDisabled && !(cfg.enable_audit && src->choice_.may_change_status))
+    src->choice_.why += "; audit is disabled (enabled=0): no records will arrive";
+  return src;
+}
+
+LiveSource::~LiveSource() {
+  if (guard_) (void)restore();
+}
+
+core::Result<InstallReport> LiveSource::install(std::span<const RuleItem> rules) {
+  if (!choice_.may_change_rules)
+    return core::make_error("rules not installed: " + choice_.why, EPERM);
+  InstallOptions opt;
+  opt.self_pid = cfg_.self_exclusion ? static_cast<uint32_t>(::getpid()) : 0;
+  opt.ignore_errors = cfg_.ignore_rule_errors;
+  auto rep = install_rules(control_, rules, opt);
+  if (!rep) return rep.error();
+  guard_->note_rules(rep->installed);
+  if (rep->rolled_back)
+    return core::make_error("rules not installed (" + std::to_string(rep->errors.size()) +
+                                " rejected by the kernel; none of ours kept):\n" +
+                                describe_errors(rep.value()),
+                            rep->errors.front().code);
+  return rep;
+}
+
+core::Result<Status> LiveSource::poll_status() {
+  auto st = control_.get_status();
+  counters_.status_polls.fetch_add(1, std::memory_order_relaxed);
+  if (!st) {
+    counters_.status_poll_errors.fetch_add(1, std::memory_order_relaxed);
+    return st.error();
+  }
+  counters_.kernel_lost.store(st->lost, std::memory_order_relaxed);
+  counters_.kernel_backlog.store(st->backlog, std::memory_order_relaxed);
+  return st;
+}
+
+core::Result<size_t> LiveSource::receive_once(const RecordCallback& cb,
+                                              std::chrono::milliseconds wait) {
+  auto now = std::chrono::steady_clock::now();
+  if (now >= next_poll_) {
+    (void)poll_status();  // counted; a failed poll never stops reading
+    next_poll_ = now + cfg_.status_poll_interval;
+  }
+  return data_->read_available(cb, wait, counters_);
+}
+
+core::Result<void> LiveSource::receive(const RecordCallback& cb, const std::atomic<bool>& stop) {
+  while (!stop.load(std::memory_order_relaxed)) {
+    auto r = receive_once(cb, cfg_.stop_latency);
+    if (!r) return r.error();
+  }
+  return {};
+}
+
+core::Result<void> LiveSource::restore() {
+  if (!guard_) return {};
+  return guard_->restore();
+}
+
+}  // namespace netlink

@@ -1,0 +1,88 @@
+// The live audit source as `auspex run` uses it:
+//
+//   auto src = netlink::LiveSource::open(cfg);        // status read, socket chosen (why())
+//   auto rep = (*src)->install(items);                // self-exclusion + rules, file:line errors
+//   (*src)->receive(callback, stop);                  // until stop becomes true
+//   (*src)->restore();                                // also done by the destructor
+//
+// Nothing in the kernel is changed before open() has decided it may (USERS.md #1): with a
+// live holder of the audit pid it reads multicast and install() refuses without deleting.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "core/result.h"
+#include "netlink/control_client.h"
+#include "netlink/counters.h"
+#include "netlink/data_socket.h"
+#include "netlink/kernel_state_guard.h"
+#include "netlink/rule_install.h"
+#include "netlink/socket_choice.h"
+
+namespace netlink {
+
+struct LiveConfig {
+  SocketType socket_type = SocketType::automatic;
+  DataSocketOptions data;
+  std::chrono::milliseconds request_timeout{2000};
+  // How often receive() reads the kernel's lost/backlog into counters().
+  std::chrono::milliseconds status_poll_interval{1000};
+  // Longest receive() waits before looking at its stop flag.
+  std::chrono::milliseconds stop_latency{100};
+  bool enable_audit = true;        // set enabled=1 when it is 0 (restored on exit)
+  bool self_exclusion = true;      // `-a never,exit -F pid=<ours>` before our rules
+  bool keep_rules_on_exit = false;
+  bool ignore_rule_errors = false; // Auditbeat's ignore_errors (USERS.md #5)
+  // Status fields to set at open (backlog_limit, rate_limit, failure, backlog_wait_time);
+  // restored on exit. Ignored (with a note in why()) when the config cannot be changed.
+  StatusChange settings;
+};
+
+class LiveSource {
+ public:
+  static core::Result<std::unique_ptr<LiveSource>> open(const LiveConfig& cfg);
+  ~LiveSource();
+
+  const SocketChoice& choice() const { return choice_; }
+  SocketType type() const { return choice_.type; }
+  const std::string& why() const { return choice_.why; }
+  const Status& status_at_open() const { return guard_->original(); }
+
+  // Purges the kernel's rules and installs self-exclusion + these, in order. Refuses (error,
+  // nothing deleted) when choice().may_change_rules is false. With rule errors and
+  // !ignore_rule_errors the report says rolled_back and the result is an error listing each
+  // file:line.
+  core::Result<InstallReport> install(std::span<const RuleItem> rules);
+
+  // Hands every record to cb until stop is true (checked every stop_latency). Polls the
+  // kernel status every status_poll_interval. Returns only on stop or a fatal socket error.
+  core::Result<void> receive(const RecordCallback& cb, const std::atomic<bool>& stop);
+
+  // One receive step (for callers with their own loop): waits up to `wait`.
+  core::Result<size_t> receive_once(const RecordCallback& cb, std::chrono::milliseconds wait);
+  // Reads lost/backlog now into counters().
+  core::Result<Status> poll_status();
+
+  const Counters& counters() const { return counters_; }
+  ControlClient& control() { return control_; }
+
+  // Removes our rules (unless keep_rules_on_exit), restores the status fields we changed,
+  // unregisters our pid. Idempotent.
+  core::Result<void> restore();
+
+ private:
+  LiveSource(ControlClient control, const LiveConfig& cfg) : control_(std::move(control)), cfg_(cfg) {}
+  ControlClient control_;
+  LiveConfig cfg_;
+  SocketChoice choice_;
+  std::optional<DataSocket> data_;
+  std::unique_ptr<KernelStateGuard> guard_;
+  Counters counters_;
+  std::chrono::steady_clock::time_point next_poll_{};
+};
+
+}  // namespace netlink
