@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested;
@@ -218,6 +219,54 @@ static int run_child(int argc, char** argv) {
   return (int)(iter % 3);
 }
 
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+// Holds the log's growth to AUSPEX_GEN_RATE bytes/s (shared by all workers: each one
+// sleeps while the log is ahead of rate * elapsed), so the log spans a realistic stretch of
+// log time instead of a couple of seconds: events then complete by timeout in readers, as
+// they do on a real host. stat() is not in the rule mix, so throttling adds no records.
+struct Throttle {
+  int log_fd;  // O_PATH, opened before dropping privileges: uid 65534 cannot reach the log
+  double rate;
+  double t0;
+  long long size0;
+};
+
+static long long file_size(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+static void throttle_init(struct Throttle* t) {
+  const char* log = getenv("AUSPEX_GEN_LOG");
+  const char* rate = getenv("AUSPEX_GEN_RATE");
+  t->log_fd = log ? open(log, O_PATH | O_CLOEXEC) : -1;
+  t->rate = rate ? strtod(rate, NULL) : 0;
+  t->t0 = now_seconds();
+  t->size0 = t->log_fd >= 0 ? file_size(t->log_fd) : 0;
+}
+
+// Sleeps to the next 50 ms boundary of CLOCK_MONOTONIC (shared by all processes), not for
+// a computed delay: throttled workers then wake and run together, so their events still
+// interleave in the log as they do unthrottled.
+static void throttle_wait(const struct Throttle* t) {
+  if (t->log_fd < 0 || t->rate <= 0) return;
+  const long long tick_ns = 50 * 1000 * 1000;
+  while (!stop_requested) {
+    double ahead = (double)(file_size(t->log_fd) - t->size0) - t->rate * (now_seconds() - t->t0);
+    if (ahead <= 0) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ns = ((long long)now.tv_sec * 1000000000LL + now.tv_nsec) / tick_ns * tick_ns + tick_ns;
+    struct timespec until = {.tv_sec = (time_t)(ns / 1000000000LL), .tv_nsec = (long)(ns % 1000000000LL)};
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+  }
+}
+
 static int set_loginuid(const char* auid) {
   int fd = open("/proc/self/loginuid", O_WRONLY);
   if (fd < 0) return -1;
@@ -250,6 +299,8 @@ static int run_worker(int argc, char** argv) {
     return 1;
   }
   int exec_fd = open(self_path, O_PATH | O_CLOEXEC);
+  struct Throttle throttle;
+  throttle_init(&throttle);
   int nobody = strcmp(role, "nobody") == 0;
   if (nobody) {
     if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) {
@@ -258,6 +309,7 @@ static int run_worker(int argc, char** argv) {
     }
   }
   for (unsigned long iter = 0; !stop_requested; iter++) {
+    throttle_wait(&throttle);
     spawn_child(id, iter, exec_fd);
     failing_opens(id, iter, 48);
     if (nobody) denied_opens(24);

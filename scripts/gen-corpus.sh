@@ -2,12 +2,16 @@
 # Generates a large REAL raw audit log on this machine, auditd being the writer, for the
 # benchmarks (bench/replay.sh) and for tests that want real interleaving.
 #
-#   scripts/gen-corpus.sh [--size-mb N] [--out FILE] [--workers N] [--timeout SEC]
+#   scripts/gen-corpus.sh [--size-mb N] [--out FILE] [--rate-mb R] [--workers N] [--timeout SEC]
 #
 #   --size-mb N    stop once the log has reached N MiB (default 40)
 #   --out FILE     where the finished log goes (default build/corpus/gen.log); written to a
 #                  temporary name next to it and renamed at the end, so it never lands
 #                  half-written; an interrupted run leaves no output
+#   --rate-mb R    hold the log's growth to R MiB/s (default 4; 0 = as fast as the machine
+#                  goes, ~25 MiB/s here). Unthrottled, 40 MiB span under 2 s of log time, so
+#                  a reader's 2 s event timeout never fires before end of input; at 4 MiB/s a
+#                  40 MiB log spans ~10 s, closer to a real busy host
 #   --workers N    parallel workload processes (default 4: half root, half uid 65534)
 #   --timeout SEC  give up (exit 1, no output) if the size is not reached in time (default 900)
 #
@@ -42,6 +46,7 @@ size_mb=40
 out=$here/build/corpus/gen.log
 workers=4
 timeout_s=900
+rate_mb=4
 auid=${AUSPEX_GEN_AUID:-4242}
 backlog_run=${AUSPEX_GEN_BACKLOG:-8192}
 key=auspex_gen
@@ -55,6 +60,7 @@ while (($#)); do
   case $1 in
     --size-mb) size_mb=${2:?--size-mb needs a number}; shift 2 ;;
     --out) out=${2:?--out needs a file}; shift 2 ;;
+    --rate-mb) rate_mb=${2:?--rate-mb needs a number}; shift 2 ;;
     --workers) workers=${2:?--workers needs a number}; shift 2 ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -63,6 +69,7 @@ while (($#)); do
 done
 [[ $size_mb =~ ^[0-9]+$ && $size_mb -ge 1 ]] || die "--size-mb must be a whole number >= 1, got '$size_mb'"
 [[ $workers =~ ^[0-9]+$ && $workers -ge 1 ]] || die "--workers must be >= 1, got '$workers'"
+[[ $rate_mb =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--rate-mb must be a number (MiB/s, 0 = unthrottled), got '$rate_mb'"
 [[ $timeout_s =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds, got '$timeout_s'"
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (it loads audit rules and starts auditd)"
@@ -260,12 +267,15 @@ done
 
 # --- workload until the size is reached ----------------------------------------------------
 target=$((size_mb * 1024 * 1024))
-say "auditd pid $auditd_pid writing $log_tmp; $workers workers; target $size_mb MiB"
+rate_bytes=$(awk -v r="$rate_mb" 'BEGIN { printf "%d", r * 1048576 }')
+rate_label="$rate_mb MiB/s"
+((rate_bytes > 0)) || rate_label="full speed"
+say "auditd pid $auditd_pid writing $log_tmp; $workers workers; target $size_mb MiB at $rate_label"
 t0=$EPOCHREALTIME
 for ((w = 1; w <= workers; w++)); do
   role=root
   ((w % 2 == 0)) && role=nobody
-  AUSPEX_GEN_AUID=$auid "$tmp/gen-corpus-workload" worker "$role" "$w" "$tmp" &
+  AUSPEX_GEN_AUID=$auid AUSPEX_GEN_LOG=$log_tmp AUSPEX_GEN_RATE=$rate_bytes "$tmp/gen-corpus-workload" worker "$role" "$w" "$tmp" &
   worker_pids+=($!)
 done
 
