@@ -224,7 +224,8 @@ core::Result<CompiledRule> compile_rule(const std::vector<Option>& options) {
           const int rc = audit_rule_syscallbyname_data(holder.get(), n.c_str());
           if (rc == -1)
             return fail("-S " + n + ": unknown syscall for " + machine_name_for_elf(_audit_elf) +
-                        " (check the name, or the arch= before it)");
+                        " in libaudit's table (check the name and the arch= before it; a syscall newer "
+                        "than this libaudit can be given by number)");
           if (rc < 0) return fail("-S " + n + ": cannot map the syscall for arch " + machine_name_for_elf(_audit_elf));
         }
         _audit_syscalladded = 1;
