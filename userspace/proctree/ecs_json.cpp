@@ -1,0 +1,76 @@
+#include "proctree/ecs_json.h"
+
+#include "core/json_writer.h"
+#include "core/time_format.h"
+
+namespace proctree {
+namespace {
+
+std::string rfc3339(int64_t unix_ms) {
+  std::string s;
+  core::append_rfc3339_ms(s, unix_ms / 1000, static_cast<uint32_t>(unix_ms % 1000));
+  return s;
+}
+
+// The fields of SESSION_VIEW.md's `P`.
+void write_p(core::JsonWriter& w, const Process& p, const HostClock& c) {
+  w.key("pid").number(p.key.pid);
+  w.key("entity_id").string(entity_id(c, p.key.pid, p.key.start_ticks));
+  if (p.key.start_ticks || p.ids_known) w.key("start").string(rfc3339(c.start_unix_ms(p.key.start_ticks)));
+  if (p.image) {
+    if (!p.image->name.empty()) w.key("name").string(p.image->name);
+    if (!p.image->executable.empty()) w.key("executable").string(p.image->executable);
+    if (!p.image->args.empty()) {
+      w.key("args").begin_array();
+      for (const auto& a : p.image->args) w.string(a);
+      w.end_array();
+    }
+    if (!p.image->cwd.empty()) w.key("working_directory").string(p.image->cwd);
+  }
+  w.key("interactive").boolean(p.interactive());
+  w.key("user").begin_object().key("id").string(std::to_string(p.euid)).end_object();
+  w.key("group").begin_object().key("id").string(std::to_string(p.egid)).end_object();
+}
+
+void write_leader(core::JsonWriter& w, const char* name, bool has, const Process& leader,
+                  const Process& self, const HostClock& c) {
+  if (!has) return;  // SESSION_VIEW.md §1: omit a leader whose process is unknown
+  w.key(name).begin_object();
+  write_p(w, leader, c);
+  w.key("same_as_process").boolean(leader.key == self.key);
+  if (std::string_view(name) == "entry_leader")
+    w.key("entry_meta").begin_object().key("type").string(entry_type_name(self.entry_type)).end_object();
+  w.end_object();
+}
+
+}  // namespace
+
+void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,
+                        const HostClock& c, int64_t boot_to_unix_ns) {
+  const Process& p = info.self;
+  const uint64_t ts = action == EventKind::kExit ? p.exit_ts_boot_ns : p.last_ts_boot_ns;
+  core::JsonWriter w(out);
+  w.begin_object();
+  w.key("@timestamp").string(rfc3339((int64_t(ts) + boot_to_unix_ns) / 1'000'000));
+  w.key("event").begin_object().key("action").string(event_kind_name(action)).key("kind").string("event").end_object();
+  w.key("process").begin_object();
+  write_p(w, p, c);
+  if (p.has_tty()) {
+    w.key("tty").begin_object().key("char_device").begin_object();
+    w.key("major").number(p.tty_major).key("minor").number(p.tty_minor);
+    w.end_object().end_object();
+  }
+  if (action == EventKind::kExit && p.exit_code_known) {
+    // wait status -> exit code (the a0 of exit_group); a signal gives 128 + signo like a shell
+    const int32_t st = p.exit_code;
+    w.key("exit_code").number((st & 0x7f) ? 128 + (st & 0x7f) : (st >> 8) & 0xff);
+  }
+  write_leader(w, "parent", info.has_parent, info.parent, p, c);
+  write_leader(w, "group_leader", info.has_group_leader, info.group_leader, p, c);
+  write_leader(w, "session_leader", info.has_session_leader, info.session_leader, p, c);
+  write_leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, p, c);
+  w.end_object();
+  w.end_object();
+}
+
+}  // namespace proctree

@@ -1,0 +1,44 @@
+// Where tree events come from. Implementations: BpfSource (ring buffer), ProcfsSource
+// (/proc scans + audit facts), and the synthetic ones of the tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "proctree/event.h"
+
+namespace proctree {
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_event(const TreeEvent& e) = 0;
+};
+
+struct Counter {
+  std::string name;  // e.g. "bpf.ringbuf_full"
+  uint64_t value = 0;
+};
+
+class AuditFactSink;
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  virtual std::string_view name() const = 0;
+  // Starts observing; from its return nothing is missed, so bootstrap from /proc after it.
+  virtual core::Result<void> start() = 0;
+  // Delivers pending events in order; waits up to timeout_ms (0: no wait) for the first.
+  virtual core::Result<size_t> poll(int timeout_ms, EventSink& sink) = 0;
+  // Makes a poll() blocked in another thread return soon. Thread-safe.
+  virtual void wake() = 0;
+  // Per-cause counters: drops, truncations, undecodable samples.
+  virtual std::vector<Counter> counters() const = 0;
+  // The procfs backend takes audit facts; others return nullptr.
+  virtual AuditFactSink* audit_facts() { return nullptr; }
+};
+
+}  // namespace proctree

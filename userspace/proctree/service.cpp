@@ -1,0 +1,200 @@
+#include "proctree/service.h"
+
+#include <time.h>
+
+#include <cstdio>
+
+#include "proctree/procfs_reader.h"
+#include "proctree/procfs_source.h"
+#ifdef AUSPEX_HAVE_BPF
+#include "proctree/bpf_source.h"
+#endif
+
+namespace proctree {
+namespace {
+
+constexpr int kIdlePollMs = 50;
+
+
+}  // namespace
+
+std::optional<Backend> parse_backend(std::string_view s) {
+  if (s == "auto") return Backend::kAuto;
+  if (s == "ebpf") return Backend::kEbpf;
+  if (s == "procfs") return Backend::kProcfs;
+  return std::nullopt;
+}
+
+Service::Service(std::unique_ptr<EventSource> source, ServiceOptions options)
+    : source_(std::move(source)), options_(std::move(options)), tree_(options_.tree) {
+  tree_.set_observer(options_.observer);
+}
+
+core::Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
+  auto log = options.log ? options.log : [](std::string_view s) {
+    std::fprintf(stderr, "auspex proctree: %.*s\n", int(s.size()), s.data());
+  };
+  options.log = log;
+  const uint64_t ns_per_tick = options.tree.ns_per_tick;
+  (void)ns_per_tick;
+  if (options.backend != Backend::kProcfs) {
+#ifdef AUSPEX_HAVE_BPF
+    auto bpf = std::make_unique<BpfSource>(ns_per_tick);
+    auto r = bpf->start();
+    if (r.ok()) {
+      log("backend ebpf: tp_btf programs attached");
+      return start_with(std::move(bpf), std::move(options));
+    }
+    if (options.backend == Backend::kEbpf) return r.error();
+    log("backend auto: eBPF unavailable (" + r.error().message + "), falling back to procfs");
+#else
+    if (options.backend == Backend::kEbpf)
+      return core::make_error("backend ebpf: built without BPF (AUSPEX_BPF=OFF)");
+    log("backend auto: built without BPF, using procfs");
+#endif
+  }
+  auto procfs = std::make_unique<ProcfsSource>(options.procfs_rescan);
+  if (auto r = procfs->start(); !r.ok()) return r.error();
+  return start_with(std::move(procfs), std::move(options));
+}
+
+core::Result<std::unique_ptr<Service>> Service::start_with(std::unique_ptr<EventSource> source,
+                                                          ServiceOptions options) {
+  std::unique_ptr<Service> s(new Service(std::move(source), std::move(options)));
+  // A source given here may not be started yet (synthetic ones are idempotent).
+  if (s->options_.bootstrap_from_proc) {
+    // After the source attached: a process that appears during the scan is either read
+    // here or reported by an event; events older than a record's read are skipped.
+    const uint64_t ts = boottime_now_ns();
+    auto procs = scan_procfs();
+    std::lock_guard lock(s->mu_);
+    for (const auto& p : procs) s->tree_.bootstrap(p.as_event(EventKind::kExec, ts));
+  }
+  s->running_ = true;
+  s->thread_ = std::thread([p = s.get()] { p->run(); });
+  return s;
+}
+
+Service::~Service() { stop(); }
+
+void Service::stop() {
+  if (!running_.exchange(false)) return;
+  source_->wake();
+  if (thread_.joinable()) thread_.join();
+  caught_up_.notify_all();
+}
+
+void Service::run() {
+  struct Locked final : EventSink {
+    Service* s;
+    void on_event(const TreeEvent& e) override {
+      std::lock_guard lock(s->mu_);
+      s->tree_.apply(e);
+    }
+  } sink;
+  sink.s = this;
+  auto next_reap = std::chrono::steady_clock::now() + options_.reap_interval;
+  while (running_) {
+    const uint64_t before = boottime_now_ns();
+    // With a lookup waiting, only drain: it needs a read that started after its call.
+    const int timeout = waiters_.load() > 0 ? 0 : kIdlePollMs;
+    auto r = source_->poll(timeout, sink);
+    if (!r.ok()) {
+      options_.log("event source failed: " + r.error().message);
+      std::lock_guard lock(mu_);
+      thread_error_ = r.error();
+      running_ = false;
+      break;
+    }
+    {
+      std::lock_guard lock(mu_);
+      // The hooks run inside the syscalls they report: an event of a syscall that returned
+      // before `before` was submitted before it, and this poll's consume has read it.
+      watermark_ns_ = std::max(watermark_ns_, before);
+      if (std::chrono::steady_clock::now() >= next_reap) {
+        tree_.reap(boottime_now_ns());
+        next_reap = std::chrono::steady_clock::now() + options_.reap_interval;
+      }
+    }
+    caught_up_.notify_all();
+  }
+  caught_up_.notify_all();
+}
+
+uint64_t Service::unix_to_boot_ns(int64_t unix_ns) const {
+  timespec rt{}, bt{};
+  clock_gettime(CLOCK_REALTIME, &rt);
+  clock_gettime(CLOCK_BOOTTIME, &bt);
+  const int64_t offset = (int64_t(rt.tv_sec) - int64_t(bt.tv_sec)) * 1'000'000'000 +
+                         (int64_t(rt.tv_nsec) - int64_t(bt.tv_nsec));
+  const int64_t b = unix_ns - offset;
+  return b > 0 ? uint64_t(b) : 1;
+}
+
+LookupResult Service::lookup(int32_t pid, int64_t event_unix_ns, std::chrono::milliseconds max_wait,
+                             std::string_view expected_exe) {
+  ++lookups_;
+  const uint64_t called = boottime_now_ns();
+  const uint64_t at = event_unix_ns ? unix_to_boot_ns(event_unix_ns) : 0;
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  LookupResult out;
+  std::unique_lock lock(mu_);
+  ++waiters_;
+  source_->wake();
+  bool caught_up = false;
+  for (;;) {
+    if (watermark_ns_ >= called || !running_) {
+      caught_up = true;
+      break;
+    }
+    if (caught_up_.wait_until(lock, deadline) == std::cv_status::timeout) break;
+  }
+  out.info = tree_.lookup(pid, at);
+  if (!caught_up) {
+    out.status = LookupStatus::kTimedOut;  // info, if any, may be stale: the caller decides
+  } else if (!out.info) {
+    out.status = LookupStatus::kNotFound;
+  } else if (!expected_exe.empty() && out.info->self.image &&
+             out.info->self.image->executable != expected_exe) {
+    out.status = LookupStatus::kExeMismatch;
+  } else {
+    out.status = LookupStatus::kFound;
+  }
+  --waiters_;
+  switch (out.status) {
+    case LookupStatus::kFound: ++found_; break;
+    case LookupStatus::kNotFound: ++not_found_; break;
+    case LookupStatus::kTimedOut: ++timed_out_; break;
+    case LookupStatus::kExeMismatch: ++exe_mismatch_; break;
+  }
+  return out;
+}
+
+void Service::on_audit_exec(const AuditExec& e) {
+  if (auto* f = source_->audit_facts()) f->on_audit_exec(e);
+}
+void Service::on_audit_exit(const AuditExit& e) {
+  if (auto* f = source_->audit_facts()) f->on_audit_exit(e);
+}
+void Service::on_audit_setsid(const AuditSetsid& e) {
+  if (auto* f = source_->audit_facts()) f->on_audit_setsid(e);
+}
+
+ServiceStats Service::stats() const {
+  ServiceStats s;
+  {
+    std::lock_guard lock(mu_);
+    s.tree = tree_.stats();
+    s.size = tree_.size();
+    s.live = tree_.live();
+  }
+  s.source = source_->counters();
+  s.lookups = lookups_;
+  s.lookup_found = found_;
+  s.lookup_not_found = not_found_;
+  s.lookup_timed_out = timed_out_;
+  s.lookup_exe_mismatch = exe_mismatch_;
+  return s;
+}
+
+}  // namespace proctree

@@ -1,0 +1,113 @@
+// The tree as a running service: a thread applies one event source's events to a
+// ProcessTree; the daemon queries it. This is the API the daemon calls:
+//
+//   auto svc = proctree::Service::start({.backend = proctree::Backend::kAuto});
+//   // for each audit event with a pid, after it was received:
+//   proctree::LookupResult r = svc.value()->lookup(pid, event_unix_ns, std::chrono::milliseconds(200), exe);
+//   if (r.status == proctree::LookupStatus::kFound) use(r.info);
+//   // procfs backend only (no-op otherwise): feed exec / exit_group / setsid facts
+//   svc.value()->on_audit_exec(fact);
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "proctree/audit_facts.h"
+#include "proctree/event_source.h"
+#include "proctree/tree.h"
+
+namespace proctree {
+
+enum class Backend { kAuto, kEbpf, kProcfs };
+std::optional<Backend> parse_backend(std::string_view s);
+
+struct ServiceOptions {
+  Backend backend = Backend::kAuto;
+  TreeOptions tree;
+  // Told of every change, on the service thread, with the tree locked: keep it short.
+  TreeObserver* observer = nullptr;
+  // Diagnostics (backend choice, fallback reason). Default: stderr.
+  std::function<void(std::string_view)> log;
+  std::chrono::milliseconds reap_interval{1000};
+  std::chrono::milliseconds procfs_rescan{1000};
+  bool bootstrap_from_proc = true;  // tests with a synthetic source turn it off
+};
+
+enum class LookupStatus {
+  kFound,
+  kNotFound,     // the tree caught up with the call and has no such pid
+  kTimedOut,     // max_wait passed before the tree caught up (info may be set, maybe stale)
+  kExeMismatch,  // caught up, found, but another executable than the audit event's
+};
+
+struct LookupResult {
+  LookupStatus status = LookupStatus::kNotFound;
+  std::optional<ProcessInfo> info;  // set for kFound and kExeMismatch
+};
+
+struct ServiceStats {
+  TreeStats tree;
+  size_t size = 0, live = 0;
+  std::vector<Counter> source;
+  uint64_t lookups = 0, lookup_found = 0, lookup_not_found = 0, lookup_timed_out = 0,
+           lookup_exe_mismatch = 0;
+};
+
+class Service {
+ public:
+  // Chooses and starts the backend (auto: eBPF, else procfs, logging why), bootstraps the
+  // tree from /proc after the source is attached, and starts the thread.
+  static core::Result<std::unique_ptr<Service>> start(ServiceOptions options);
+  // The same with a given source (synthetic, recorded).
+  static core::Result<std::unique_ptr<Service>> start_with(std::unique_ptr<EventSource> source,
+                                                          ServiceOptions options);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // The process pid as of event_unix_ns (the audit event's time; 0 = now), once the tree has
+  // applied every kernel event produced before this call, waiting at most max_wait. Call it
+  // after the audit event was received: the audit timestamp is the syscall's entry, earlier
+  // than the exec hook, so it is not a time to wait for. expected_exe (the audit exe=), when
+  // given, is compared with the record's executable (SESSION_VIEW.md §3 auspex).
+  LookupResult lookup(int32_t pid, int64_t event_unix_ns, std::chrono::milliseconds max_wait,
+                      std::string_view expected_exe = {});
+
+  // Audit facts for the procfs backend (SESSION_VIEW.md §4); ignored by the eBPF backend.
+  void on_audit_exec(const AuditExec& e);
+  void on_audit_exit(const AuditExit& e);
+  void on_audit_setsid(const AuditSetsid& e);
+
+  ServiceStats stats() const;
+  std::string_view backend() const { return source_->name(); }
+  void stop();
+
+ private:
+  Service(std::unique_ptr<EventSource> source, ServiceOptions options);
+  void run();
+  uint64_t unix_to_boot_ns(int64_t unix_ns) const;
+
+  std::unique_ptr<EventSource> source_;
+  ServiceOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable caught_up_;
+  ProcessTree tree_;
+  uint64_t watermark_ns_ = 0;  // every kernel event with ts below it has been applied
+  std::atomic<int> waiters_{0};
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+  std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0};
+  core::Error thread_error_;
+};
+
+}  // namespace proctree
