@@ -10,5 +10,6 @@ namespace daemon_cli {
 using Args = std::span<char* const>;  // arguments after the subcommand name
 
 int replay_main(Args args);
+int proctree_main(Args args);  // userspace/proctree/cli.cpp
 
 }  // namespace daemon_cli

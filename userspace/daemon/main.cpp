@@ -17,6 +17,7 @@ struct Command {
 // One line per subcommand; modules add theirs here.
 constexpr Command kCommands[] = {
     {"replay", daemon_cli::replay_main, "replay raw audit logs as NDJSON events"},
+    {"proctree", daemon_cli::proctree_main, "print process/session tree changes as NDJSON"},
 };
 
 void usage(FILE* f) {

@@ -18,7 +18,7 @@ namespace proctree {
 
 struct BpfSource::Impl {
   explicit Impl(uint64_t ns_per_tick) : decoder(ns_per_tick) {}
-  proctree* skel = nullptr;
+  proctree_bpf* skel = nullptr;
   ring_buffer* rb = nullptr;
   int epfd = -1;  // ours: the ring buffer's epoll fd + wake_fd, so wake() can interrupt
   int wake_fd = -1;
@@ -52,7 +52,7 @@ BpfSource::BpfSource(uint64_t ns_per_tick) : impl_(std::make_unique<Impl>(ns_per
 
 BpfSource::~BpfSource() {
   if (impl_->rb) ring_buffer__free(impl_->rb);
-  if (impl_->skel) proctree__destroy(impl_->skel);  // detaches links, closes progs and maps
+  if (impl_->skel) proctree_bpf__destroy(impl_->skel);  // detaches links, closes progs and maps
   if (impl_->epfd >= 0) close(impl_->epfd);
   if (impl_->wake_fd >= 0) close(impl_->wake_fd);
 }
@@ -60,11 +60,11 @@ BpfSource::~BpfSource() {
 core::Result<void> BpfSource::start() {
   libbpf_set_print(libbpf_print);
   Impl& m = *impl_;
-  m.skel = proctree__open();
+  m.skel = proctree_bpf__open();
   if (!m.skel) return errno_error("bpf: open proctree skeleton", errno);
-  if (int err = proctree__load(m.skel))
+  if (int err = proctree_bpf__load(m.skel))
     return errno_error("bpf: load proctree programs (root and BTF needed)", -err);
-  if (int err = proctree__attach(m.skel)) return errno_error("bpf: attach tp_btf programs", -err);
+  if (int err = proctree_bpf__attach(m.skel)) return errno_error("bpf: attach tp_btf programs", -err);
   m.rb = ring_buffer__new(bpf_map__fd(m.skel->maps.events), ring_callback, this, nullptr);
   if (!m.rb) return errno_error("bpf: ring_buffer__new", errno);
   m.epfd = epoll_create1(EPOLL_CLOEXEC);

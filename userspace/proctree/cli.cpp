@@ -1,6 +1,6 @@
 // auspex proctree [--backend auto|ebpf|procfs] [--duration SECONDS] [--grace SECONDS]
 // Prints one NDJSON line per tree change; counters go to stderr at the end.
-#include "proctree/cli.h"
+#include "daemon/commands.h"
 
 #include <signal.h>
 #include <time.h>
@@ -137,3 +137,5 @@ int cli_main(std::span<char* const> args) {
 }
 
 }  // namespace proctree
+
+int daemon_cli::proctree_main(Args args) { return proctree::cli_main(args); }
