@@ -1,0 +1,177 @@
+#include "ecs/coalesce.h"
+
+#include <libaudit.h>
+
+#include "record/types.h"
+
+namespace ecs {
+namespace {
+
+bool ends_with_id(std::string_view k) { return k.ends_with("uid") || k.ends_with("gid"); }
+
+void move_to_process(FieldMap& data, std::string_view key, std::string& dst) {
+  FieldMap::Entry* e = data.find_entry(key);
+  if (!e) return;
+  std::swap(dst, e->value);
+  data.erase(key);
+}
+
+}  // namespace
+
+void Coalescer::build(const reassembly::Event& event, AuditEvent& out, CoalesceCounters& counters) {
+  out.clear();
+  out.sec = event.sec;
+  out.msec = event.msec;
+  out.sequence = event.serial;
+
+  const size_t n = event.records.size();
+  if (records_.size() < n) records_.resize(n);
+  if (type_names_.size() < n) type_names_.resize(n);
+  live_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    const uint16_t type = event.records[i].type;
+    if (type == AUDIT_EOE) continue;  // a sentinel: no data
+    live_.push_back(i);
+    interpreter_.interpret(type, event.record_body(i), records_[i]);
+    std::string_view name = record::type_name(type, scratch_);
+    type_names_[i].assign(name);
+  }
+  if (live_.empty()) {
+    // Only EOE (a late EOE emitted alone): keep the document, say why it is empty.
+    out.type = n ? event.records[0].type : 0;
+    out.type_name = n ? type_names_[0] : "EOE";
+    if (n) out.type_name.assign(record::type_name(out.type, scratch_));
+    out.result = "unknown";
+    out.warnings.emplace_back("event has no records with data");
+    return;
+  }
+
+  for (size_t i : live_) {
+    if (type_names_[i].starts_with("UNKNOWN[")) {
+      ++counters.unknown_record_types;
+      out.warnings.push_back("unknown record type " + type_names_[i] + ": fields kept in auditd.data");
+    }
+    if (!records_[i].warning.empty()) out.warnings.push_back(records_[i].warning);
+  }
+
+  if (live_.size() == 1) {
+    new_event(event, live_[0], live_[0], out);
+  } else {
+    size_t main = live_[0];
+    size_t syscall = SIZE_MAX;
+    for (size_t i : live_) {
+      if (event.records[i].type == AUDIT_SYSCALL) {
+        syscall = i;
+        break;
+      }
+    }
+    const bool fallback = syscall == SIZE_MAX;
+    if (fallback) {
+      ++counters.missing_syscall;
+      out.warnings.emplace_back("missing syscall message in compound event");
+    }
+    new_event(event, main, fallback ? main : syscall, out);
+    execve_.begin();
+    for (size_t i : live_) {
+      const RecordData& rec = records_[i];
+      switch (event.records[i].type) {
+        case AUDIT_SYSCALL:
+          // A second SYSCALL record adds nothing, as in aucoalesce.
+          out.data.erase("items");
+          break;
+        case AUDIT_PATH: {
+          FieldMap& p = out.add_path();
+          for (const FieldMap::Entry& e : rec.fields) p.set(e.key, e.value);
+          break;
+        }
+        case AUDIT_SOCKADDR:
+          add_sockaddr(rec, out);
+          break;
+        case AUDIT_EXECVE:
+          execve_.add(rec.fields);
+          break;
+        default:
+          if (fallback && i == main) break;  // already the event's own fields
+          add_fields_to_data(rec, type_names_[i], out);
+          break;
+      }
+    }
+    execve_.finish(out.process, out.data, out.warnings);
+  }
+
+  apply_normalization(out, counters);
+
+  move_to_process(out.data, "pid", out.process.pid);
+  move_to_process(out.data, "ppid", out.process.ppid);
+  move_to_process(out.data, "proctitle", out.process.title);
+  move_to_process(out.data, "comm", out.process.name);
+  move_to_process(out.data, "exe", out.process.exe);
+  move_to_process(out.data, "cwd", out.process.cwd);
+}
+
+void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fields_from, AuditEvent& out) {
+  out.type = event.records[main].type;
+  out.type_name.assign(type_names_[main]);
+  const RecordData& rec = records_[fields_from];
+  out.result = "unknown";
+  for (const FieldMap::Entry& e : rec.fields) {
+    if (e.key == "result") {
+      out.result.assign(e.value);
+    } else if (e.key == "ses") {
+      out.session.assign(e.value);
+    } else {
+      if (e.key == "auid") out.actor_primary.assign(e.value);
+      if (e.key == "uid") out.actor_secondary.assign(e.value);
+      if (ends_with_id(e.key)) {
+        out.user_ids.set(e.key, e.value);
+      } else if (e.key.starts_with("subj_")) {
+        out.user_selinux.set(std::string_view(e.key).substr(5), e.value);
+      } else {
+        out.data.set(e.key, e.value);
+      }
+    }
+  }
+  if (rec.has_tags) out.tags = rec.tags;
+}
+
+void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {
+  const std::string* syscall = out.data.find("syscall");
+  if (!syscall) {
+    out.warnings.emplace_back("failed to add SOCKADDR data because syscall is unknown");
+    return;
+  }
+  for (const FieldMap::Entry& e : rec.fields) {
+    scratch_.assign("socket_");
+    scratch_.append(e.key);
+    out.data.set(scratch_, e.value);
+  }
+  Address* addr = nullptr;
+  std::string_view s = *syscall;
+  if (s == "recvfrom" || s == "recvmsg" || s == "accept" || s == "accept4") {
+    addr = &out.source;
+    out.direction = Direction::kIngress;
+  } else if (s == "connect" || s == "sendto" || s == "sendmsg") {
+    addr = &out.destination;
+    out.direction = Direction::kEgress;
+  } else {
+    return;  // bind, listen, getpeername, getsockname: neither source nor destination
+  }
+  std::string_view ip = rec.fields.get("addr"), port = rec.fields.get("port"), path = rec.fields.get("path");
+  if (ip.empty() && port.empty() && path.empty()) return;
+  addr->present = true;
+  addr->ip.assign(ip);
+  addr->port.assign(port);
+  addr->path.assign(path);
+}
+
+void Coalescer::add_fields_to_data(const RecordData& rec, std::string_view type_name, AuditEvent& out) {
+  for (const FieldMap::Entry& e : rec.fields) {
+    if (out.data.contains(e.key)) {
+      out.warnings.push_back("duplicate key (" + e.key + ") from " + std::string(type_name) + " message");
+      continue;
+    }
+    out.data.set(e.key, e.value);
+  }
+}
+
+}  // namespace ecs

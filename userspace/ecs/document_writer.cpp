@@ -1,0 +1,443 @@
+#include "ecs/document_writer.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/json_writer.h"
+#include "core/time_format.h"
+#include "ecs/event_type.h"
+#include "record/types.h"
+
+namespace ecs {
+namespace {
+
+constexpr std::string_view kEcsVersion = "8.11.0";  // what default.yml sets
+
+// auditd.data fields the ingest pipeline converts to long.
+constexpr std::string_view kLongDataFields[] = {
+    "removed", "items", "lport", "rport", "sport", "dport", "entries", "argc", "seqno", "nargs",
+    "old_vcpu", "new_vcpu", "changed", "added", "spid", "opid", "nlnk_pid", "vm_pid", "audit_pid"};
+
+bool parse_long(std::string_view s, int64_t& v) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// A pipeline "convert to long" field: a number when it is one. The pipeline would fail the
+// whole document (event.kind: pipeline_error) on anything else; we keep the string instead.
+void long_or_string(core::JsonWriter& w, std::string_view v) {
+  int64_t n = 0;
+  if (parse_long(v, n)) {
+    w.number(n);
+  } else {
+    w.string(v);
+  }
+}
+
+void underscore_key(std::string_view k, std::string& out) {
+  out.assign(k);
+  std::replace(out.begin(), out.end(), '-', '_');
+}
+
+struct IdName {
+  std::string_view id, name;
+  bool empty() const { return id.empty() && name.empty(); }
+};
+
+void write_id_name(core::JsonWriter& w, std::string_view key, const IdName& e) {
+  if (e.empty()) return;
+  w.key(key).begin_object();
+  if (!e.id.empty()) w.key("id").string(e.id);
+  if (!e.name.empty()) w.key("name").string(e.name);
+  w.end_object();
+}
+
+// {id, name, group{id, name}} as Auditbeat nests user.effective / saved / filesystem.
+void write_with_group(core::JsonWriter& w, std::string_view key, const IdName& u, const IdName& g) {
+  if (u.empty() && g.empty()) return;
+  w.key(key).begin_object();
+  if (!u.id.empty()) w.key("id").string(u.id);
+  if (!u.name.empty()) w.key("name").string(u.name);
+  write_id_name(w, "group", g);
+  w.end_object();
+}
+
+// The user.* picture Auditbeat builds (addUser, then the ECS entities, then dropping
+// user.effective when it repeats user), before the pipeline moves parts to auditd.user.
+struct UserDoc {
+  IdName main, group, eff, eff_group, target, changes, audit, saved, saved_group, fs, fs_group;
+  IdName old_auid, new_auid;
+  struct Other {
+    std::string key;
+    IdName v;
+  };
+  std::vector<Other> others;
+  size_t nothers = 0;
+  bool selinux = false;
+
+  IdName* slot(std::string_view key, bool& is_id) {
+    is_id = true;
+    if (key == "uid") return &main;
+    if (key == "gid") return &group;
+    if (key == "euid") return &eff;
+    if (key == "egid") return &eff_group;
+    if (key == "suid") return &saved;
+    if (key == "sgid") return &saved_group;
+    if (key == "fsuid") return &fs;
+    if (key == "fsgid") return &fs_group;
+    if (key == "auid") return &audit;
+    if (key == "old-auid" || key == "old_auid") return &old_auid;
+    if (key == "new-auid" || key == "new_auid") return &new_auid;
+    for (size_t i = 0; i < nothers; ++i)
+      if (others[i].key == key) return &others[i].v;
+    if (nothers == others.size()) others.emplace_back();
+    Other& o = others[nothers++];
+    o.key.assign(key);
+    o.v = {};
+    return &o.v;
+  }
+};
+
+void apply_entity(IdName& slot, const Entity& ent, std::vector<std::string>* related) {
+  if (ent.empty()) return;
+  // An entity set from "unset" (or from nothing) removes what the ids had put there.
+  slot.id = ent.id == "unset" ? std::string_view() : std::string_view(ent.id);
+  slot.name = ent.name;
+  if (related && !ent.name.empty()) related->emplace_back(ent.name);
+}
+
+void write_raw_line(const reassembly::Event& raw, size_t i, std::string& line, std::string& scratch) {
+  std::string_view text = raw.record_text(i);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  const size_t at = text.find("audit(");
+  line.assign("type=");
+  line.append(record::type_name(raw.records[i].type, scratch));
+  line.append(" msg=");
+  line.append(at == std::string_view::npos ? text : text.substr(at));
+}
+
+}  // namespace
+
+void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out) {
+  core::JsonWriter w(out);
+  w.begin_object();
+
+  line_.clear();
+  core::append_rfc3339_ms(line_, e.sec, e.msec);
+  w.key("@timestamp").string(line_);
+  w.key("ecs").begin_object().key("version").string(kEcsVersion).end_object();
+
+  const bool warnings = options_.include_warnings && !e.warnings.empty();
+  const bool original = options_.include_raw_message || warnings;
+  bool preserve = options_.preserve_original_event;
+  for (const std::string& t : e.tags) preserve = preserve || t == "preserve_original_event";
+
+  // ---- event ----
+  w.key("event").begin_object();
+  w.key("kind").string(e.ecs_kind.empty() ? std::string_view("event") : e.ecs_kind);
+  if (!e.ecs_category.empty()) {
+    w.key("category").begin_array();
+    for (std::string_view c : e.ecs_category) w.string(c);
+    w.end_array();
+  } else {
+    w.key("category").string(audit_event_class(e.type));
+  }
+  if (!e.ecs_type.empty()) {
+    w.key("type").begin_array();
+    for (std::string_view t : e.ecs_type) w.string(t);
+    w.end_array();
+  }
+  if (!e.action.empty()) w.key("action").string(e.action);
+  std::string_view outcome = e.ecs_outcome;
+  if (outcome.empty()) outcome = e.result == "fail" ? std::string_view("failure") : std::string_view(e.result);
+  if (!outcome.empty()) w.key("outcome").string(outcome);
+  w.key("sequence").unsigned_number(e.sequence);
+  if (const std::string* id = e.data.find("id")) w.key("id").string(*id);
+  if (original && !raw.records.empty()) {
+    std::string joined;
+    for (size_t i = 0; i < raw.records.size(); ++i) {
+      write_raw_line(raw, i, line_, key_);
+      if (i) joined.push_back('\n');
+      joined.append(line_);
+    }
+    w.key("original").string(joined);
+  }
+  w.key("module").string("auditd");
+  w.key("dataset").string("auditd_manager.auditd");
+  w.end_object();
+
+  // ---- user picture (needed by both user.* and auditd.user.*) ----
+  UserDoc u;
+  bool any_id = false;
+  for (const FieldMap::Entry& id : e.user_ids) {
+    if (id.value == "unset") continue;
+    bool is_id;
+    IdName* s = u.slot(id.key, is_id);
+    s->id = id.value;
+    any_id = true;
+  }
+  u.selinux = any_id && !e.user_selinux.empty();
+  for (const FieldMap::Entry& n : e.user_names) {
+    bool is_id;
+    u.slot(n.key, is_id)->name = n.value;
+  }
+  related_.clear();
+  std::vector<std::string>* related = options_.resolve_ids ? &related_ : nullptr;
+  apply_entity(u.main, e.ecs_user, related);
+  apply_entity(u.eff, e.ecs_effective, related);
+  apply_entity(u.target, e.ecs_target, related);
+  apply_entity(u.changes, e.ecs_changes, related);
+  IdName group_target;
+  apply_entity(group_target, e.ecs_group, nullptr);
+  if ((!u.main.id.empty() && u.main.id == u.eff.id) || (!u.main.name.empty() && u.main.name == u.eff.name)) {
+    u.eff = {};
+    u.eff_group = {};
+  }
+
+  // ---- auditd ----
+  w.key("auditd").begin_object();
+  key_.clear();
+  for (char c : e.type_name) key_.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  w.key("message_type").string(key_);
+  if (!e.result.empty()) w.key("result").string(e.result);
+  if (!e.session.empty() && e.session != "unset") w.key("session").string(e.session);
+
+  sorted_.clear();
+  for (const FieldMap::Entry& d : e.data)
+    if (d.key != "id") sorted_.push_back(&d);
+  std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->key < b->key; });
+  if (!sorted_.empty()) {
+    w.key("data").begin_object();
+    bool socket_open = false;
+    for (size_t i = 0; i < sorted_.size(); ++i) {
+      const FieldMap::Entry* d = sorted_[i];
+      std::string_view k = d->key;
+      const bool socket = k.starts_with("socket_");
+      if (socket && !socket_open) {
+        w.key("socket").begin_object();
+        socket_open = true;
+      } else if (!socket && socket_open) {
+        w.end_object();
+        socket_open = false;
+      }
+      underscore_key(socket ? k.substr(7) : k, key_);
+      // After '-' -> '_' two keys can meet (old-ses, old_ses); the pipeline keeps the
+      // hyphenated one's value. Sorted order puts '-' before '_', so skip the later one.
+      if (i > 0) {
+        std::string prev;
+        std::string_view pk = sorted_[i - 1]->key;
+        if (pk.starts_with("socket_") == socket) {
+          underscore_key(socket ? pk.substr(7) : pk, prev);
+          if (prev == key_) continue;
+        }
+      }
+      w.key(key_);
+      bool numeric = socket && key_ == "port";
+      for (std::string_view f : kLongDataFields) numeric = numeric || (!socket && key_ == f);
+      if (numeric) {
+        long_or_string(w, d->value);
+      } else {
+        w.string(d->value);
+      }
+    }
+    if (socket_open) w.end_object();
+    w.end_object();
+  }
+
+  const bool summary_actor = !e.actor_primary.empty() || !e.actor_secondary.empty();
+  const bool summary_object = !e.object_type.empty() || !e.object_primary.empty() || !e.object_secondary.empty();
+  if (summary_actor || summary_object || !e.how.empty()) {
+    w.key("summary").begin_object();
+    if (summary_actor) {
+      w.key("actor").begin_object();
+      if (!e.actor_primary.empty()) w.key("primary").string(e.actor_primary);
+      if (!e.actor_secondary.empty()) w.key("secondary").string(e.actor_secondary);
+      w.end_object();
+    }
+    if (summary_object) {
+      w.key("object").begin_object();
+      if (!e.object_type.empty()) w.key("type").string(e.object_type);
+      if (!e.object_primary.empty()) w.key("primary").string(e.object_primary);
+      if (!e.object_secondary.empty()) w.key("secondary").string(e.object_secondary);
+      w.end_object();
+    }
+    if (!e.how.empty()) w.key("how").string(e.how);
+    w.end_object();
+  }
+
+  if (e.npaths > 0) {
+    w.key("paths").begin_array();
+    for (size_t i = 0; i < e.npaths; ++i) {
+      sorted_.clear();
+      for (const FieldMap::Entry& p : e.paths[i]) sorted_.push_back(&p);
+      std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->key < b->key; });
+      w.begin_object();
+      for (const FieldMap::Entry* p : sorted_) {
+        underscore_key(p->key, key_);
+        w.key(key_).string(p->value);
+      }
+      w.end_object();
+    }
+    w.end_array();
+  }
+
+  const bool auditd_user = !u.audit.empty() || !u.old_auid.empty() || !u.new_auid.empty() || u.selinux ||
+                           !u.saved.empty() || !u.saved_group.empty() || !u.fs.empty() || !u.fs_group.empty();
+  if (auditd_user) {
+    w.key("user").begin_object();
+    write_id_name(w, "audit", u.audit);
+    write_id_name(w, "old_auid", u.old_auid);
+    write_id_name(w, "new_auid", u.new_auid);
+    if (u.selinux) {
+      w.key("selinux").begin_object();
+      for (const FieldMap::Entry& s : e.user_selinux) {
+        if (s.value.empty()) continue;
+        underscore_key(s.key, key_);
+        w.key(key_).string(s.value);
+      }
+      w.end_object();
+    }
+    write_with_group(w, "saved", u.saved, u.saved_group);
+    write_with_group(w, "filesystem", u.fs, u.fs_group);
+    w.end_object();
+  }
+  if (e.file.present && !e.file.selinux.empty()) {
+    w.key("file").begin_object().key("selinux").begin_object();
+    for (const FieldMap::Entry& s : e.file.selinux) {
+      underscore_key(s.key, key_);
+      w.key(key_).string(s.value);
+    }
+    w.end_object().end_object();
+  }
+  if (warnings) {
+    w.key("warnings").begin_array();
+    for (const std::string& s : e.warnings) w.string(s);
+    w.end_array();
+  }
+  if (preserve && original) {
+    w.key("messages").begin_array();
+    for (size_t i = 0; i < raw.records.size(); ++i) {
+      write_raw_line(raw, i, line_, key_);
+      w.string(line_);
+    }
+    w.end_array();
+  }
+  w.end_object();  // auditd
+
+  // ---- process ----
+  const ProcessInfo& p = e.process;
+  int64_t pid = 0, ppid = 0;
+  const bool has_pid = parse_long(p.pid, pid);
+  const bool has_ppid = parse_long(p.ppid, ppid);
+  if (has_pid || has_ppid || !p.title.empty() || !p.name.empty() || !p.exe.empty() || !p.cwd.empty() ||
+      p.nargs > 0 || p.args_count >= 0) {
+    w.key("process").begin_object();
+    if (has_pid) w.key("pid").number(pid);
+    if (has_ppid) w.key("parent").begin_object().key("pid").number(ppid).end_object();
+    if (!p.title.empty()) w.key("title").string(p.title);
+    if (!p.name.empty()) w.key("name").string(p.name);
+    if (!p.exe.empty()) w.key("executable").string(p.exe);
+    if (!p.cwd.empty()) w.key("working_directory").string(p.cwd);
+    if (p.nargs > 0) {
+      w.key("args").begin_array();
+      for (size_t i = 0; i < p.nargs; ++i) w.string(p.args[i]);
+      w.end_array();
+    }
+    if (p.args_count >= 0) w.key("args_count").number(p.args_count);
+    w.end_object();
+  }
+
+  // ---- file ----
+  const FileInfo& f = e.file;
+  if (f.present && (!f.path.empty() || !f.device.empty() || !f.inode.empty() || !f.mode.empty() ||
+                    !f.uid.empty() || !f.gid.empty() || !f.owner.empty() || !f.group.empty())) {
+    w.key("file").begin_object();
+    if (!f.path.empty()) w.key("path").string(f.path);
+    if (!f.device.empty()) w.key("device").string(f.device);
+    if (!f.inode.empty()) w.key("inode").string(f.inode);
+    if (!f.mode.empty()) w.key("mode").string(f.mode);
+    if (!f.uid.empty()) w.key("uid").string(f.uid);
+    if (!f.gid.empty()) w.key("gid").string(f.gid);
+    if (!f.owner.empty()) w.key("owner").string(f.owner);
+    if (!f.group.empty()) w.key("group").string(f.group);
+    w.end_object();
+  }
+
+  // ---- source / destination / network ----
+  for (int side = 0; side < 2; ++side) {
+    const Address& a = side == 0 ? e.source : e.destination;
+    if (!a.present || (a.ip.empty() && a.port.empty() && a.path.empty())) continue;
+    w.key(side == 0 ? "source" : "destination").begin_object();
+    if (!a.ip.empty()) w.key("ip").string(a.ip);
+    if (!a.port.empty()) {
+      w.key("port");
+      long_or_string(w, a.port);
+    }
+    if (!a.path.empty()) w.key("address").string(a.path);
+    w.end_object();
+  }
+  if (e.direction != Direction::kNone) {
+    w.key("network").begin_object().key("direction").string(e.direction == Direction::kIngress ? "ingress" : "egress").end_object();
+  }
+
+  // ---- user / group / related ----
+  bool any_other = false;
+  for (size_t i = 0; i < u.nothers; ++i) any_other = any_other || !u.others[i].v.empty();
+  if (!u.main.empty() || !u.group.empty() || !u.eff.empty() || !u.eff_group.empty() || !u.target.empty() ||
+      !u.changes.empty() || any_other) {
+    w.key("user").begin_object();
+    if (!u.main.id.empty()) w.key("id").string(u.main.id);
+    if (!u.main.name.empty()) w.key("name").string(u.main.name);
+    write_id_name(w, "group", u.group);
+    write_with_group(w, "effective", u.eff, u.eff_group);
+    write_id_name(w, "target", u.target);
+    write_id_name(w, "changes", u.changes);
+    for (size_t i = 0; i < u.nothers; ++i) {
+      underscore_key(u.others[i].key, key_);
+      write_id_name(w, key_, u.others[i].v);
+    }
+    w.end_object();
+  }
+  if (!group_target.empty()) {
+    w.key("group").begin_object();
+    write_id_name(w, "target", group_target);
+    w.end_object();
+  }
+  if (!related_.empty()) {
+    std::sort(related_.begin(), related_.end());
+    related_.erase(std::unique(related_.begin(), related_.end()), related_.end());
+    w.key("related").begin_object().key("user").begin_array();
+    for (const std::string& r : related_) w.string(r);
+    w.end_array().end_object();
+  }
+
+  // ---- tags, error, constants ----
+  bool any_tag = options_.preserve_original_event;
+  for (const std::string& t : e.tags) any_tag = any_tag || !t.empty();
+  if (any_tag) {
+    w.key("tags").begin_array();
+    for (const std::string& t : e.tags)
+      if (!t.empty()) w.string(t);
+    if (options_.preserve_original_event) w.string("preserve_original_event");
+    w.end_array();
+  }
+  if (warnings) {
+    std::string joined;
+    for (size_t i = 0; i < e.warnings.size(); ++i) {
+      if (i) joined.push_back('\n');
+      joined.append(e.warnings[i]);
+    }
+    w.key("error").begin_object().key("message").string(joined).end_object();
+  }
+  w.key("service").begin_object().key("type").string("auditd").end_object();
+  w.key("data_stream").begin_object();
+  w.key("type").string("logs");
+  w.key("dataset").string("auditd_manager.auditd");
+  w.key("namespace").string(options_.data_stream_namespace);
+  w.end_object();
+
+  w.end_object();
+}
+
+}  // namespace ecs

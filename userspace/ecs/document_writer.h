@@ -1,0 +1,36 @@
+// AuditEvent -> the JSON document Auditd Manager stores. Auditbeat builds a map and the
+// integration's ingest pipeline (ingest_pipeline/default.yml) then reshapes it; we write the
+// final shape in one pass:
+//  - ecs.version 8.11.0; event.sequence (was auditd.sequence); event.id (was auditd.data.id);
+//  - user.audit/old_auid/new_auid/selinux/saved/filesystem under auditd.user, file.selinux
+//    under auditd.file; source/destination .path -> .address; '-' -> '_' in every key;
+//  - the pipeline's numeric auditd.data fields and ports as JSON numbers;
+//  - event.original joined with "\n"; auditd.messages only with preserve_original_event;
+//  - warnings as auditd.warnings plus error.message joined with "\n";
+//  - no null, empty-string, empty-object or empty-array values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ecs/audit_event.h"
+#include "ecs/ecs_formatter.h"
+#include "reassembly/event.h"
+
+namespace ecs {
+
+class DocumentWriter {
+ public:
+  explicit DocumentWriter(const Options& options) : options_(options) {}
+  // Appends one JSON object (no newline) for event to out.
+  void write(const AuditEvent& event, const reassembly::Event& raw, std::string& out);
+
+ private:
+  const Options& options_;
+  std::vector<const FieldMap::Entry*> sorted_;
+  std::vector<std::string> related_;
+  std::string key_;
+  std::string line_;
+};
+
+}  // namespace ecs

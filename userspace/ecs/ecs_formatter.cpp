@@ -1,0 +1,64 @@
+#include "ecs/ecs_formatter.h"
+
+#include <optional>
+
+#include "ecs/audit_event.h"
+#include "ecs/coalesce.h"
+#include "ecs/document_writer.h"
+#include "ecs/resolve_ids.h"
+#include "enrich/id_resolver.h"
+
+namespace ecs {
+namespace {
+
+class EcsFormatter final : public EventFormatter {
+ public:
+  EcsFormatter(const Options& options, std::shared_ptr<FormatterStats> stats)
+      : options_(options), stats_(std::move(stats)), writer_(options_) {
+    if (options_.resolve_ids) {
+      ids_.emplace(enrich::IdResolverOptions{options_.passwd_file, options_.group_file,
+                                             options_.id_recheck_interval_ms});
+    }
+  }
+
+  void append(const reassembly::Event& event, std::string& out) override {
+    CoalesceCounters counters;
+    coalescer_.build(event, model_, counters);
+    if (ids_) {
+      ids_->refresh();
+      resolve_ids(model_, *ids_);
+    }
+    writer_.write(model_, event, out);
+    out.push_back('\n');
+    stats_->documents.fetch_add(1, std::memory_order_relaxed);
+    if (!model_.warnings.empty()) stats_->warnings.fetch_add(model_.warnings.size(), std::memory_order_relaxed);
+    if (counters.unknown_record_types)
+      stats_->unknown_record_types.fetch_add(counters.unknown_record_types, std::memory_order_relaxed);
+    if (counters.missing_syscall) stats_->missing_syscall.fetch_add(counters.missing_syscall, std::memory_order_relaxed);
+    if (counters.no_normalization)
+      stats_->no_normalization.fetch_add(counters.no_normalization, std::memory_order_relaxed);
+  }
+
+ private:
+  Options options_;
+  std::shared_ptr<FormatterStats> stats_;
+  Coalescer coalescer_;
+  AuditEvent model_;
+  DocumentWriter writer_;
+  std::optional<enrich::IdResolver> ids_;
+};
+
+}  // namespace
+
+EcsFormatterFactory::EcsFormatterFactory(Options options)
+    : options_(std::move(options)), stats_(std::make_shared<FormatterStats>()) {}
+
+std::unique_ptr<EventFormatter> EcsFormatterFactory::make() const {
+  return std::make_unique<EcsFormatter>(options_, stats_);
+}
+
+std::unique_ptr<FormatterFactory> make_ecs_factory(const Options& options) {
+  return std::make_unique<EcsFormatterFactory>(options);
+}
+
+}  // namespace ecs

@@ -1,0 +1,282 @@
+#include "ecs/record_interpreter.h"
+
+#include <libaudit.h>
+
+#include <charconv>
+
+#include "ecs/audit_names.h"
+#include "ecs/sockaddr.h"
+
+namespace ecs {
+namespace {
+
+int upper_hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool key_chars_ok(std::string_view k, bool allow_brackets) {
+  if (k.empty()) return false;
+  for (char c : k) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                    (allow_brackets && (c == '[' || c == ']'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string_view trim_quotes_space(std::string_view v) {
+  auto strip = [](char c) { return c == '\'' || c == '"' || c == ' '; };
+  while (!v.empty() && strip(v.front())) v.remove_prefix(1);
+  while (!v.empty() && strip(v.back())) v.remove_suffix(1);
+  return v;
+}
+
+// Replaces the first `count` occurrences of from with to (to has from's length or less).
+void replace_n(std::string& s, std::string_view from, std::string_view to, int count) {
+  size_t pos = 0;
+  for (int i = 0; i < count; ++i) {
+    pos = s.find(from, pos);
+    if (pos == std::string::npos) return;
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// "avc:  denied  { read write } for  pid=..." -> "seresult=denied seperms=read,write pid=...".
+// Returns false for AVCs of another shape (AppArmor's are plain key=value already).
+bool rewrite_selinux_avc(std::string_view body, std::string& out) {
+  size_t i = body.find("avc:");
+  if (i == std::string_view::npos) return false;
+  i += 4;
+  const size_t n = body.size();
+  if (i >= n || !is_space(body[i])) return false;
+  while (i < n && is_space(body[i])) ++i;
+  const size_t w = i;
+  while (i < n && (std::isalnum(static_cast<unsigned char>(body[i])) || body[i] == '_')) ++i;
+  if (i == w || i >= n || !is_space(body[i])) return false;
+  std::string_view result = body.substr(w, i - w);
+  while (i < n && is_space(body[i])) ++i;
+  if (i >= n || body[i] != '{') return false;
+  const size_t close = body.find('}', i);
+  if (close == std::string_view::npos) return false;
+  std::string_view perms = body.substr(i + 1, close - i - 1);
+  size_t j = close + 1;
+  if (j >= n || !is_space(body[j])) return false;
+  while (j < n && is_space(body[j])) ++j;
+  if (body.substr(j, 3) != "for") return false;
+  j += 3;
+  if (j >= n || !is_space(body[j])) return false;
+  while (j < n && is_space(body[j])) ++j;
+  out.assign("seresult=");
+  out.append(result);
+  out.append(" seperms=");
+  bool first = true;
+  size_t p = 0;
+  while (p < perms.size()) {
+    while (p < perms.size() && is_space(perms[p])) ++p;
+    const size_t s = p;
+    while (p < perms.size() && !is_space(perms[p])) ++p;
+    if (p > s) {
+      if (!first) out.push_back(',');
+      out.append(perms.substr(s, p - s));
+      first = false;
+    }
+  }
+  out.push_back(' ');
+  out.append(body.substr(j));
+  return true;
+}
+
+void split_selinux_context(FieldMap& fields, std::string_view key) {
+  FieldMap::Entry* e = fields.find_entry(key);
+  if (!e) return;
+  std::string value = std::move(e->value);  // rare path (one per record with a context)
+  fields.erase(key);
+  static constexpr std::string_view kParts[] = {"_user", "_role", "_domain", "_level", "_category"};
+  std::string name;
+  size_t pos = 0;
+  for (size_t i = 0; i < 5; ++i) {
+    size_t end = i == 4 ? std::string::npos : value.find(':', pos);
+    name.assign(key);
+    name.append(kParts[i]);
+    if (end == std::string::npos) {
+      fields.set(name, std::string_view(value).substr(pos));
+      return;
+    }
+    fields.set(name, std::string_view(value).substr(pos, end - pos));
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
+bool is_kernel_hex(std::string_view s) {
+  if (s.empty() || s.size() % 2) return false;
+  for (char c : s)
+    if (upper_hex(c) < 0) return false;
+  return true;
+}
+
+void append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
+  for (size_t i = 0; i + 1 < s.size(); i += 2) {
+    const char c = static_cast<char>(upper_hex(s[i]) << 4 | upper_hex(s[i + 1]));
+    if (c == '\0') {
+      if (stop_at_nul) return;
+      out.push_back(' ');
+      continue;
+    }
+    out.push_back(c);
+  }
+}
+
+std::string_view RecordInterpreter::normalize_text(uint16_t type, std::string_view body) {
+  switch (type) {
+    case AUDIT_AVC:
+      if (rewrite_selinux_avc(body, scratch_)) return scratch_;
+      return body;
+    case AUDIT_LOGIN:
+      // Old kernels: "old auid=.. new auid=.. old ses=.. new ses=..".
+      if (body.find("old ") == std::string_view::npos && body.find("new ") == std::string_view::npos)
+        return body;
+      scratch_.assign(body);
+      replace_n(scratch_, "old ", "old_", 2);
+      replace_n(scratch_, "new ", "new_", 2);
+      return scratch_;
+    case AUDIT_CRED_DISP:
+    case AUDIT_USER_START:
+    case AUDIT_USER_END: {
+      // Old PAM: "... (hostname=h, addr=a, terminal=t res=success)'".
+      scratch_.assign(body);
+      replace_n(scratch_, " (hostname=", " hostname=", 2);
+      while (!scratch_.empty() && (scratch_.back() == ')' || scratch_.back() == '\'')) scratch_.pop_back();
+      return scratch_;
+    }
+    default:
+      return body;
+  }
+}
+
+void RecordInterpreter::interpret(uint16_t type, std::string_view body, RecordData& out) {
+  out.clear();
+  std::string_view text = normalize_text(type, body);
+  record::split_fields(text, split_);
+  const bool execve = type == AUDIT_EXECVE;
+  for (const record::Field& f : split_) {
+    // auditd's ENRICHED names are its own resolution at write time; we resolve ourselves.
+    if (f.enriched) continue;
+    if (f.key == "msg" && !f.nested) continue;  // its fields follow, split (nested=true)
+    if (!key_chars_ok(f.key, execve)) continue;
+    std::string_view v = trim_quotes_space(f.value);
+    if (v.empty() || v == "?" || v == "?," || v == "(null)") continue;
+    out.fields.set(f.key, v, f.kind == record::ValueKind::kQuoted);
+  }
+  enrich(type, out);
+}
+
+void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
+  FieldMap& m = out.fields;
+  for (std::string_view k : {"auid", "old-auid", "ses"}) {
+    if (std::string* v = m.find(k); v && (*v == "4294967295" || *v == "-1")) v->assign("unset");
+  }
+  split_selinux_context(m, "subj");
+
+  // success= (syscalls) or res= (everything else) -> result.
+  if (const FieldMap::Entry* e = m.find_entry("success"); e || (e = m.find_entry("res"))) {
+    tmp_.assign(e->value);
+    m.erase(e->key);
+    for (char& c : tmp_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool ok = tmp_ == "yes" || tmp_ == "1" || tmp_.starts_with("suc");
+    m.set("result", ok ? "success" : "fail");
+  }
+
+  if (std::string* v = m.find("exit")) {
+    int code = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), code);
+    if (ec == std::errc() && p == v->data() + v->size() && code < 0) {
+      if (const char* name = errno_name(-code)) v->assign(name);
+    }
+  }
+
+  if (const FieldMap::Entry* e = m.find_entry("key")) {
+    out.has_tags = true;
+    std::string_view v = e->value;
+    if (!e->quoted && is_kernel_hex(v)) {
+      // Several -k keys of one rule arrive hex-encoded, joined by 0x01.
+      tmp_.clear();
+      append_kernel_hex(v, tmp_, false);
+      // append_kernel_hex maps NUL to space; keys cannot hold NUL, so that never matters.
+      size_t pos = 0;
+      for (;;) {
+        const size_t sep = tmp_.find('\x01', pos);
+        out.tags.emplace_back(tmp_.substr(pos, sep == std::string::npos ? std::string::npos : sep - pos));
+        if (sep == std::string::npos) break;
+        pos = sep + 1;
+      }
+    } else {
+      // key="key=net" (old auditctl) -> "net".
+      const size_t eq = v.find('=');
+      out.tags.emplace_back(eq == std::string_view::npos ? v : v.substr(eq + 1));
+    }
+    m.erase("key");
+  }
+
+  auto decode = [&](std::string_view key, bool stop_at_nul) {
+    FieldMap::Entry* e = m.find_entry(key);
+    if (!e || e->quoted || !is_kernel_hex(e->value)) return;
+    tmp_.clear();
+    append_kernel_hex(e->value, tmp_, stop_at_nul);
+    std::swap(e->value, tmp_);
+  };
+  decode("cwd", false);
+  decode("comm", false);
+  decode("exe", false);
+  decode("acct", false);
+  decode("name", false);
+
+  switch (type) {
+    case AUDIT_SECCOMP:
+      if (std::string* v = m.find("sig")) {
+        int sig = 0;
+        auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), sig);
+        if (ec == std::errc() && p == v->data() + v->size() && signal_name(sig, tmp_)) v->assign(tmp_);
+      }
+      [[fallthrough]];
+    case AUDIT_SYSCALL:
+      if (std::string* a = m.find("arch")) {
+        if (arch_name(*a, tmp_)) a->assign(tmp_);
+        if (std::string* s = m.find("syscall"); s && syscall_name(*a, *s, tmp_)) s->assign(tmp_);
+      }
+      break;
+    case AUDIT_SOCKADDR:
+      if (const FieldMap::Entry* e = m.find_entry("saddr")) {
+        tmp_.assign(e->value);
+        m.erase("saddr");
+        if (!decode_sockaddr(tmp_, m)) {
+          m.set("saddr", tmp_);
+          out.warning = "failed to parse SOCKADDR message: saddr is not a socket address";
+        }
+      }
+      break;
+    case AUDIT_PROCTITLE:
+      decode("proctitle", false);
+      break;
+    case AUDIT_USER_CMD:
+      decode("cmd", false);
+      break;
+    case AUDIT_TTY:
+    case AUDIT_USER_TTY:
+      decode("data", false);
+      break;
+    case AUDIT_PATH:
+      split_selinux_context(m, "obj");
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace ecs

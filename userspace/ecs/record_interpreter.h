@@ -1,0 +1,57 @@
+// One record's key=value text -> interpreted fields, with the meaning go-libaudit's auparse
+// gives them (the values Auditbeat documents show):
+//  - fields whose value is "", "?", "?," or "(null)" are dropped ("(none)" is kept);
+//  - auid/old-auid/ses 4294967295 or -1 -> "unset"; success/res -> result success|fail;
+//  - negative exit -> errno name; key -> tags (hex keys split on 0x01, "key=x" -> x);
+//  - subj (and obj in PATH) split into subj_user/_role/_domain/_level/_category;
+//  - arch and syscall names (SYSCALL, SECCOMP), sig name (SECCOMP), SOCKADDR decoded;
+//  - kernel hex (unquoted, upper-case, even length) decoded for cwd, exe, proctitle (NUL ->
+//    space), cmd, data, name, acct and comm. auparse decodes comm and acct only in some
+//    record types; we decode them wherever the kernel hex-encoded them (elastic/integrations
+//    #4125: a garbled process.name helps nobody).
+// EXECVE argument fields are kept raw (with their quoted flag) for ExecveArgs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ecs/field_map.h"
+#include "record/fields.h"
+
+namespace ecs {
+
+struct RecordData {
+  FieldMap fields;
+  std::vector<std::string> tags;
+  bool has_tags = false;
+  std::string warning;  // set when part of the record could not be interpreted
+  void clear() {
+    fields.clear();
+    tags.clear();
+    has_tags = false;
+    warning.clear();
+  }
+};
+
+class RecordInterpreter {
+ public:
+  void interpret(uint16_t type, std::string_view body, RecordData& out);
+
+ private:
+  std::string_view normalize_text(uint16_t type, std::string_view body);
+  void enrich(uint16_t type, RecordData& out);
+
+  std::string scratch_;
+  std::string tmp_;
+  std::vector<record::Field> split_;
+};
+
+// Kernel hex: non-empty, even length, only [0-9A-F] (auparse rejects lower case, so do we:
+// a lower-case value is text that merely looks like hex).
+bool is_kernel_hex(std::string_view s);
+// Appends decoded bytes; stop_at_nul cuts at the first NUL, else NULs become spaces.
+void append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul);
+
+}  // namespace ecs
