@@ -162,6 +162,7 @@ echo
 
 # --- 2. timing -----------------------------------------------------------------------------
 cat "$file" >/dev/null # page cache
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 names=("auspex replay --shards 1" "auspex replay --shards 2" "libauparse reader (raw values)" "ausearch --raw")
 cmds=(
@@ -189,7 +190,7 @@ done
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "timing: $reps runs each, median wall time, output to /dev/null"
+echo "timing: $reps runs each, median wall time, output to /dev/null; load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 printf '  %-34s %9s %10s %12s %9s\n' reader events "median s" "events/s" "MiB/s"
 declare -A eps
 for i in "${!cmds[@]}"; do
