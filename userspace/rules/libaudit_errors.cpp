@@ -78,6 +78,7 @@ std::string describe_pair_error(int rc, PairOption option, std::string_view pair
     case 12:  // EAU_MSGTYPECREDEXCLUDE
       return head + "the exclude list only takes msgtype, pid, uid, gid, auid, subj_* (and exe) fields";
     case 13:  // EAU_OPEQNOTEQ
+      if (option == PairOption::kCompare) return head + "a comparison only takes = or !=";
       return head + "field " + f + " only takes = or !=";
     case 14:  // EAU_PERMRWXA
       return head + "permission " + v + " may only contain the letters r, w, x and a";

@@ -65,6 +65,9 @@ class LineParser {
     auto options = read_options(*words);
     if (!options) return error(options.error().message);
 
+    // An option auspex refuses says why, whatever else is on the line (`-d always,exit -S x`).
+    for (const auto& o : *options)
+      if (std::string why = rejection(o); !why.empty()) return error(why);
     bool any_rule = false, any_control = false;
     for (const auto& o : *options) (is_rule_option(o) ? any_rule : any_control) = true;
     if (any_rule && any_control) {
