@@ -1,0 +1,66 @@
+// The query API over a synthetic source: found, not found, bounded wait, exe check.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "proctree/service.h"
+#include "synthetic.h"
+
+namespace proctree::testing {
+namespace {
+
+std::unique_ptr<Service> start(SyntheticSource*& src) {
+  auto s = std::make_unique<SyntheticSource>();
+  src = s.get();
+  ServiceOptions o;
+  o.bootstrap_from_proc = false;
+  auto r = Service::start_with(std::move(s), o);
+  EXPECT_TRUE(r.ok());
+  return std::move(r.value());
+}
+
+TEST(Service, LookupFindsAppliedEvent) {
+  SyntheticSource* src;
+  auto svc = start(src);
+  Synth s;
+  src->push(s.fork({10, 1, 10, 10}, 1));
+  src->push(s.exec({10, 1, 10, 10}, "/bin/x"));
+  auto r = svc->lookup(10, 0, std::chrono::milliseconds(1000), "/bin/x");
+  EXPECT_EQ(r.status, LookupStatus::kFound);
+  EXPECT_EQ(r.info->self.image->executable, "/bin/x");
+  EXPECT_EQ(svc->lookup(11, 0, std::chrono::milliseconds(1000)).status, LookupStatus::kNotFound);
+  EXPECT_EQ(svc->lookup(10, 0, std::chrono::milliseconds(1000), "/bin/y").status,
+            LookupStatus::kExeMismatch);
+  auto st = svc->stats();
+  EXPECT_EQ(st.lookups, 3u);
+  EXPECT_EQ(st.lookup_found, 1u);
+}
+
+TEST(Service, LookupWaitIsBounded) {
+  SyntheticSource* src;
+  auto svc = start(src);
+  src->pause(true);  // the source stops delivering: the tree never catches up
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the thread is inside poll
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = svc->lookup(10, 0, std::chrono::milliseconds(100));
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.status, LookupStatus::kTimedOut);
+  EXPECT_GE(waited, std::chrono::milliseconds(100));
+  EXPECT_LT(waited, std::chrono::milliseconds(1000));
+  src->pause(false);
+}
+
+TEST(Service, LookupSeesEventPushedBeforeTheCall) {
+  // The daemon's case: the ring-buffer event is pending when the audit event is looked up.
+  SyntheticSource* src;
+  auto svc = start(src);
+  Synth s;
+  for (int i = 0; i < 200; ++i) {
+    src->push(s.fork({1000 + i, 1, 1000 + i, 1000 + i}, 1));
+    auto r = svc->lookup(1000 + i, 0, std::chrono::milliseconds(1000));
+    ASSERT_EQ(r.status, LookupStatus::kFound) << i;
+  }
+}
+
+}  // namespace
+}  // namespace proctree::testing
