@@ -22,25 +22,25 @@ char LICENSE[] SEC("license") = "GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 * 1024 * 1024); /* ~1700 exec events of 4.7 KiB in flight */
-} events SEC(".maps");
+} auspex_events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, AUSPEX_CNT_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
-} counters SEC(".maps");
+} auspex_counters SEC(".maps");
 
 static __always_inline void count(__u32 cause)
 {
-	__u64 *v = bpf_map_lookup_elem(&counters, &cause);
+	__u64 *v = bpf_map_lookup_elem(&auspex_counters, &cause);
 	if (v)
 		__sync_fetch_and_add(v, 1);
 }
 
 static __always_inline void *reserve(__u64 size, __u32 kind)
 {
-	struct auspex_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
+	struct auspex_hdr *h = bpf_ringbuf_reserve(&auspex_events, size, 0);
 	if (!h) {
 		count(AUSPEX_CNT_RINGBUF_FULL);
 		return NULL;
@@ -90,7 +90,7 @@ static __always_inline void fill_task(struct auspex_task *o, struct task_struct 
 }
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(auspex_fork, struct task_struct *parent, struct task_struct *child)
 {
 	/* Thread creation fires this tracepoint too; only a new thread group is a process. */
 	if (child->pid != child->tgid)
@@ -153,7 +153,7 @@ static __always_inline __u32 read_cwd(struct task_struct *t, __u8 *dst, __u32 *f
 }
 
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+int BPF_PROG(auspex_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct auspex_exec *e = reserve(sizeof(*e), AUSPEX_EV_EXEC);
 	if (!e)
@@ -202,7 +202,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_exit, struct task_struct *p, bool group_dead)
+int BPF_PROG(auspex_exit, struct task_struct *p, bool group_dead)
 {
 	/* One event per process: only the last thread's exit ends it. */
 	if (!group_dead)
@@ -224,7 +224,7 @@ int BPF_PROG(handle_exit, struct task_struct *p, bool group_dead)
 }
 
 SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+int BPF_PROG(auspex_sys_exit, struct pt_regs *regs, long ret)
 {
 	long nr = regs->orig_ax;
 	if (nr != AUSPEX_NR_SETSID && nr != AUSPEX_NR_SETPGID)

@@ -65,7 +65,7 @@ core::Result<void> BpfSource::start() {
   if (int err = proctree_bpf__load(m.skel))
     return errno_error("bpf: load proctree programs (root and BTF needed)", -err);
   if (int err = proctree_bpf__attach(m.skel)) return errno_error("bpf: attach tp_btf programs", -err);
-  m.rb = ring_buffer__new(bpf_map__fd(m.skel->maps.events), ring_callback, this, nullptr);
+  m.rb = ring_buffer__new(bpf_map__fd(m.skel->maps.auspex_events), ring_callback, this, nullptr);
   if (!m.rb) return errno_error("bpf: ring_buffer__new", errno);
   m.epfd = epoll_create1(EPOLL_CLOEXEC);
   m.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -128,7 +128,7 @@ std::vector<Counter> BpfSource::counters() const {
       "bpf.argv_read_failed"};
   for (uint32_t i = 0; i < AUSPEX_CNT_MAX; ++i) {
     uint64_t v = 0;
-    if (m.skel) bpf_map_lookup_elem(bpf_map__fd(m.skel->maps.counters), &i, &v);
+    if (m.skel) bpf_map_lookup_elem(bpf_map__fd(m.skel->maps.auspex_counters), &i, &v);
     out.push_back({kNames[i], v});
   }
   out.push_back({"bpf.samples", m.samples.load()});

@@ -1,0 +1,245 @@
+// On the kernel (root, BTF): load the programs, build a real session and check every leader
+// and parent the tree reports against what the processes say about themselves.
+//
+//   test process
+//   └─ leader (fork; setsid; pty slave as ctty)          reports itself, then execs bash
+//      ├─ short  (fork, reports, _exit: lives < 1 ms)
+//      └─ bash -c 'set -m; a | b; c & wait'  (same pid as leader)
+//         ├─ pipe_a ─┐ one process group (pgid = pipe_a)
+//         ├─ pipe_b ─┘
+//         └─ bg        its own group (a background job)
+//
+// Each process reports "name pid ppid pgid sid" (getppid/getpgid/getsid) into a file; the
+// reporters are this binary re-executed with AUSPEX_REPORT set (see report_hook below).
+// The procfs backend runs on the same session at the same time (parity).
+#include <fcntl.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "bpf_objects.h"
+#include "proctree/service.h"
+
+namespace {
+
+void write_report(const char* spec) {
+  // spec = "FILE:NAME"
+  std::string s(spec);
+  size_t colon = s.rfind(':');
+  std::string line = s.substr(colon + 1) + " " + std::to_string(getpid()) + " " +
+                     std::to_string(getppid()) + " " + std::to_string(getpgid(0)) + " " +
+                     std::to_string(getsid(0)) + "\n";
+  int fd = open(s.substr(0, colon).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    (void)!write(fd, line.data(), line.size());  // one write: lines do not interleave
+    close(fd);
+  }
+}
+
+// Runs before gtest's main when this binary is a workload process.
+const int report_hook = [] {
+  const char* spec = std::getenv("AUSPEX_REPORT");
+  if (!spec) return 0;
+  write_report(spec);
+  if (const char* ms = std::getenv("AUSPEX_REPORT_SLEEP_MS"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
+  _exit(0);
+}();
+
+struct Reported {
+  int32_t pid, ppid, pgid, sid;
+};
+
+std::map<std::string, Reported> read_reports(const std::string& path) {
+  std::map<std::string, Reported> out;
+  std::ifstream f(path);
+  std::string name;
+  Reported r;
+  while (f >> name >> r.pid >> r.ppid >> r.pgid >> r.sid) out[name] = r;
+  return out;
+}
+
+std::string self_exe() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf);
+  return n > 0 ? std::string(buf, size_t(n)) : std::string();
+}
+
+// Runs the session; returns the pts minor of its terminal.
+int run_session(const std::string& report_file, int sleep_ms) {
+  int master, slave;
+  char name[64];
+  if (openpty(&master, &slave, name, nullptr, nullptr) != 0) return -1;
+  int minor = std::atoi(std::strrchr(name, '/') + 1);
+  const std::string exe = self_exe();
+  const std::string r = "AUSPEX_REPORT_SLEEP_MS=" + std::to_string(sleep_ms) + " AUSPEX_REPORT=" + report_file;
+  const std::string script = "set -m\n" + r + ":pipe_a " + exe + " | " + r + ":pipe_b " + exe +
+                             "\n" + r + ":bg " + exe + " &\nwait\n";
+  pid_t leader = fork();
+  if (leader == 0) {
+    close(master);
+    setsid();
+    ioctl(slave, TIOCSCTTY, 0);
+    dup2(slave, 0);
+    dup2(slave, 1);
+    dup2(slave, 2);
+    if (slave > 2) close(slave);
+    write_report((report_file + ":leader").c_str());
+    pid_t shortlived = fork();
+    if (shortlived == 0) {
+      write_report((report_file + ":short").c_str());
+      _exit(0);
+    }
+    waitpid(shortlived, nullptr, 0);
+    execl("/bin/bash", "bash", "--noprofile", "--norc", "-c", script.c_str(), (char*)nullptr);
+    _exit(127);
+  }
+  close(slave);
+  // Drain the terminal so nothing blocks on a full pty buffer.
+  std::thread drain([master] {
+    char buf[256];
+    while (read(master, buf, sizeof buf) > 0) {
+    }
+  });
+  int status = 0;
+  waitpid(leader, &status, 0);
+  close(master);
+  drain.join();
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? minor : -2;
+}
+
+class SessionKernelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (BPF)";
+    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) GTEST_SKIP() << "needs kernel BTF";
+  }
+};
+
+proctree::ServiceOptions options(proctree::Backend b) {
+  proctree::ServiceOptions o;
+  o.backend = b;
+  o.tree.grace_ns = 60'000'000'000ull;  // every record stays for the checks
+  o.procfs_rescan = std::chrono::milliseconds(20);
+  return o;
+}
+
+TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
+  char tmpl[] = "/tmp/auspex-proctree-XXXXXX";
+  int fd = mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  const std::string report_file = tmpl;
+  {
+    auto ebpf = proctree::Service::start(options(proctree::Backend::kEbpf));
+    ASSERT_TRUE(ebpf.ok()) << ebpf.error().message;
+    auto procfs = proctree::Service::start(options(proctree::Backend::kProcfs));
+    ASSERT_TRUE(procfs.ok()) << procfs.error().message;
+    ASSERT_EQ(ebpf.value()->backend(), "ebpf");
+
+    // Long enough for the procfs rescans (20 ms) to see each process.
+    const int minor = run_session(report_file, 200);
+    ASSERT_GE(minor, 0) << "workload failed";
+    auto reports = read_reports(report_file);
+    for (const char* n : {"leader", "short", "pipe_a", "pipe_b", "bg"})
+      ASSERT_TRUE(reports.count(n)) << "no report from " << n;
+    const Reported leader = reports["leader"];
+
+    auto self = ebpf.value()->lookup(getpid(), 0, std::chrono::seconds(2));
+    ASSERT_EQ(self.status, proctree::LookupStatus::kFound);
+
+    for (const auto& [name, r] : reports) {
+      SCOPED_TRACE(name);
+      auto got = ebpf.value()->lookup(r.pid, 0, std::chrono::seconds(2));
+      ASSERT_EQ(got.status, proctree::LookupStatus::kFound);
+      const auto& i = *got.info;
+      EXPECT_TRUE(i.self.exited);
+      ASSERT_TRUE(i.has_parent);
+      EXPECT_EQ(i.parent.key.pid, r.ppid);
+      ASSERT_TRUE(i.has_group_leader);
+      EXPECT_EQ(i.group_leader.key.pid, r.pgid);
+      ASSERT_TRUE(i.has_session_leader);
+      EXPECT_EQ(i.session_leader.key.pid, r.sid);
+      EXPECT_EQ(r.sid, leader.pid);
+      // The session's terminal is our pty.
+      EXPECT_EQ(i.self.tty_major, 136u);
+      EXPECT_EQ(i.self.tty_minor, uint32_t(minor));
+      EXPECT_TRUE(i.self.interactive());
+      // Rule 3: the leader's parent (this test) is no sshd/ssm/container: the entry leader
+      // is inherited from it, the same for the whole session.
+      EXPECT_EQ(i.self.entry_leader, self.info->self.entry_leader);
+      EXPECT_EQ(i.self.entry_type, self.info->self.entry_type);
+    }
+    // The shapes the issue names.
+    EXPECT_EQ(reports["pipe_a"].pgid, reports["pipe_b"].pgid);  // a | b: one group
+    EXPECT_EQ(reports["pipe_a"].pgid, reports["pipe_a"].pid);
+    EXPECT_EQ(reports["bg"].pgid, reports["bg"].pid);          // background job: own group
+    EXPECT_EQ(reports["short"].ppid, leader.pid);
+    auto sh = ebpf.value()->lookup(leader.pid, 0, std::chrono::seconds(2));
+    EXPECT_EQ(sh.info->self.image->executable, "/bin/bash");
+    auto a = ebpf.value()->lookup(reports["pipe_a"].pid, 0, std::chrono::seconds(2));
+    EXPECT_EQ(a.info->self.image->executable, self_exe());
+    ASSERT_GE(a.info->self.image->args.size(), 1u);
+    char cwd[4096];
+    ASSERT_TRUE(getcwd(cwd, sizeof cwd));
+    EXPECT_EQ(a.info->self.image->cwd, cwd);
+    // The short-lived child (fork only, < 1 ms): still the leader's image.
+    auto shortlived = ebpf.value()->lookup(reports["short"].pid, 0, std::chrono::seconds(2));
+    EXPECT_EQ(shortlived.info->self.image->executable, self_exe());
+
+    // Parity: the procfs backend on the same session, where it saw the process.
+    int compared = 0;
+    for (const auto& [name, r] : reports) {
+      if (name == "short") continue;  // fork only, gone in < 1 ms: procfs cannot see it
+      SCOPED_TRACE("procfs " + name);
+      auto got = procfs.value()->lookup(r.pid, 0, std::chrono::seconds(2));
+      if (got.status != proctree::LookupStatus::kFound) {
+        ADD_FAILURE() << "procfs missed " << name;
+        continue;
+      }
+      const auto& i = *got.info;
+      EXPECT_EQ(i.self.ppid, r.ppid);
+      EXPECT_EQ(i.self.pgid, r.pgid);
+      EXPECT_EQ(i.self.sid, r.sid);
+      EXPECT_EQ(i.self.tty_minor, uint32_t(minor));
+      ++compared;
+    }
+    EXPECT_EQ(compared, 4);
+    auto stats = ebpf.value()->stats();
+    for (const auto& c : stats.source) {
+      if (c.name == "bpf.ringbuf_full" || c.name.rfind("bpf.decode", 0) == 0) {
+        EXPECT_EQ(c.value, 0u) << c.name;
+      }
+    }
+  }
+  unlink(report_file.c_str());
+}
+
+TEST_F(SessionKernelTest, NothingOfOursLeftLoaded) {
+  {
+    auto ebpf = proctree::Service::start(options(proctree::Backend::kEbpf));
+    ASSERT_TRUE(ebpf.ok()) << ebpf.error().message;
+    EXPECT_FALSE(proctree::testing::loaded_auspex_bpf_objects().empty());
+  }
+  std::vector<std::string> left;
+  for (int i = 0; i < 30; ++i) {  // up to 3 s: MACHINE.md, programs linger ~1 s after close
+    left = proctree::testing::loaded_auspex_bpf_objects();
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+}  // namespace
