@@ -49,7 +49,10 @@ fi
 
 build_dir=${AUSPEX_BUILD_DIR:-$here/build}
 if [ ! -f "$build_dir/build.ninja" ]; then
+  # clang for everything: the BPF objects need it and libFuzzer exists only there.
   cmake -S "$here" -B "$build_dir" -G Ninja \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE="${AUSPEX_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
 fi
-cmake --build "$build_dir" -- -j"$(nproc)"
+# Fuzz targets are built too (EXCLUDE_FROM_ALL twins are pulled in by them).
+cmake --build "$build_dir" -- -j"$(nproc)" >/dev/null || cmake --build "$build_dir" -- -j1

@@ -43,7 +43,12 @@ void LogReader::feed_line(std::string_view line) {
   in.node_id = nodes_.intern(in.header.node);
   in.index = index_++;
   in.line_no = stats_.lines;
-  in.clock_ms = in.header.time_ms();
+  // The node's clock is the latest log time seen on it, so it never runs backwards and
+  // events open in clock order (their timeouts then close in FIFO order, exactly).
+  if (in.node_id >= node_clock_.size()) node_clock_.resize(in.node_id + 1, INT64_MIN);
+  int64_t& clock = node_clock_[in.node_id];
+  if (in.header.time_ms() > clock) clock = in.header.time_ms();
+  in.clock_ms = clock;
   gaps_.observe(in.node_id, in.header.serial);
   pipeline_.set_clock(in.node_id, in.clock_ms);
   pipeline_.add(in);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "pipeline/node_table.h"
@@ -65,6 +66,7 @@ class LogReader {
   reassembly::SerialGapTracker gaps_;
   std::string name_ = "-";
   uint64_t index_ = 0;
+  std::vector<int64_t> node_clock_;
   unsigned reported_ = 0;
 };
 

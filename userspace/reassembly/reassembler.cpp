@@ -5,8 +5,7 @@
 namespace reassembly {
 
 Reassembler::Reassembler(Config config) : config_(config) {
-  if (config_.remembered_completed == 0) config_.remembered_completed = 1;
-  recent_ring_.assign(config_.remembered_completed, {0, INT64_MIN});
+  if (config_.remembered_max == 0) config_.remembered_max = 1;
   open_.reserve(1024);
 }
 
@@ -50,15 +49,27 @@ void Reassembler::fifo_remove(Event* e) {
   e->fifo_prev = e->fifo_next = nullptr;
 }
 
-void Reassembler::remember(uint64_t key, int64_t time_ms) {
-  auto& slot = recent_ring_[recent_next_];
-  if (slot.second != INT64_MIN) {
-    auto it = recent_.find(slot.first);
-    if (it != recent_.end() && it->second == slot.second) recent_.erase(it);
+void Reassembler::forget_one(RememberedHeap& q) {
+  const Remembered& r = q.top();
+  auto it = recent_.find(r.key);
+  if (it != recent_.end() && it->second == r.time_ms) recent_.erase(it);
+  q.pop();
+  --remembered_count_;
+}
+
+void Reassembler::remember(const Event* e) {
+  if (e->node_id >= remembered_.size()) remembered_.resize(e->node_id + 1);
+  if (remembered_count_ >= config_.remembered_max) {
+    // Over the memory bound: forget the oldest of the longest queue.
+    size_t longest = 0;
+    for (size_t i = 1; i < remembered_.size(); ++i)
+      if (remembered_[i].size() > remembered_[longest].size()) longest = i;
+    if (!remembered_[longest].empty()) forget_one(remembered_[longest]);
   }
-  slot = {key, time_ms};
-  recent_[key] = time_ms;
-  recent_next_ = (recent_next_ + 1) % recent_ring_.size();
+  const uint64_t key = key_of(e->node_id, e->serial);
+  remembered_[e->node_id].push({e->clock_ms, key, e->time_ms()});
+  recent_[key] = e->time_ms();
+  ++remembered_count_;
 }
 
 bool Reassembler::recently_completed(uint64_t key, int64_t time_ms) const {
@@ -133,7 +144,7 @@ void Reassembler::add(const Input& in) {
       // A lone EOE has nothing to end but is still a record of the stream: emit it.
       append_record(e, in);
       complete(e, type == record::kEoe ? Completion::kEoe : Completion::kStandalone);
-      remember(key, e->time_ms());
+      remember(e);
       return;
     }
     if (open_.size() >= config_.max_in_flight) {
@@ -144,7 +155,7 @@ void Reassembler::add(const Input& in) {
       if (oldest) {
         fifo_remove(oldest);
         open_.erase(key_of(oldest->node_id, oldest->serial));
-        remember(key_of(oldest->node_id, oldest->serial), oldest->time_ms());
+        remember(oldest);
         complete(oldest, Completion::kCapEvicted);
       }
     }
@@ -158,7 +169,7 @@ void Reassembler::add(const Input& in) {
     append_record(e, in);
     open_.erase(it);
     fifo_remove(e);
-    remember(key, e->time_ms());
+    remember(e);
     complete(e, Completion::kEoe);
     return;
   }
@@ -174,6 +185,10 @@ void Reassembler::add(const Input& in) {
 }
 
 void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
+  if (node_id < remembered_.size()) {
+    auto& q = remembered_[node_id];
+    while (!q.empty() && now_ms - q.top().clock_ms >= config_.remember_ms) forget_one(q);
+  }
   if (node_id >= fifos_.size()) return;
   NodeFifo& f = fifos_[node_id];
   // FIFO order is opening order; log clocks are nearly monotonic, so stopping at the first
@@ -182,7 +197,7 @@ void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
     Event* e = f.head;
     fifo_remove(e);
     open_.erase(key_of(e->node_id, e->serial));
-    remember(key_of(e->node_id, e->serial), e->time_ms());
+    remember(e);
     complete(e, Completion::kTimeout);
   }
 }
@@ -196,7 +211,7 @@ void Reassembler::flush_all() {
     if (!oldest) break;
     fifo_remove(oldest);
     open_.erase(key_of(oldest->node_id, oldest->serial));
-    remember(key_of(oldest->node_id, oldest->serial), oldest->time_ms());
+    remember(oldest);
     complete(oldest, Completion::kEndFlush);
   }
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
@@ -20,8 +22,11 @@ struct Config {
   // An event with no EOE closes once its node's clock is this far past the event's clock.
   // Replay uses log time (auditd writes no EOE); live uses arrival time.
   int64_t timeout_ms = 2000;
-  // Completed keys remembered to recognise late records (a small ring per reassembler).
-  size_t remembered_completed = 8192;
+  // Completed keys are remembered to recognise late records until their node's clock is
+  // this far past them (a clock, not a count, so any number of shards decides alike)...
+  int64_t remember_ms = 10000;
+  // ...and at most this many per reassembler (oldest forgotten first) to bound memory.
+  size_t remembered_max = 1 << 20;
 };
 
 // One record handed to the reassembler. Views must stay valid for the call only: the
@@ -68,7 +73,7 @@ class Reassembler {
   Event* open_event(const Input& in, uint64_t key);
   void append_record(Event* e, const Input& in);
   void complete(Event* e, Completion how);
-  void remember(uint64_t key, int64_t time_ms);
+  void remember(const Event* e);
   bool recently_completed(uint64_t key, int64_t time_ms) const;
   void fifo_push(Event* e);
   void fifo_remove(Event* e);
@@ -81,10 +86,22 @@ class Reassembler {
   std::vector<Event*> completed_;
   std::vector<std::unique_ptr<Event>> storage_;
   std::vector<Event*> free_;
-  // Ring of recently completed keys and their event time (ms).
-  std::vector<std::pair<uint64_t, int64_t>> recent_ring_;
-  size_t recent_next_ = 0;
+  // Recently completed keys: key -> event time (ms), and per node a FIFO of
+  // (key, event time, node clock at completion) to forget them in order.
+  struct Remembered {
+    int64_t clock_ms;  // first: the heap orders by it
+    uint64_t key;
+    int64_t time_ms;
+    bool operator>(const Remembered& o) const {
+      return clock_ms != o.clock_ms ? clock_ms > o.clock_ms : key > o.key;
+    }
+  };
+  using RememberedHeap =
+      std::priority_queue<Remembered, std::vector<Remembered>, std::greater<Remembered>>;
   std::unordered_map<uint64_t, int64_t> recent_;
+  std::vector<RememberedHeap> remembered_;  // per node, oldest clock on top
+  void forget_one(RememberedHeap& q);
+  size_t remembered_count_ = 0;
 };
 
 }  // namespace reassembly

@@ -83,7 +83,7 @@ HeaderError parse_log_header(std::string_view line, Header& out) {
 HeaderError parse_netlink_header(uint16_t type, std::string_view payload, Header& out) {
   // Records use 1006 (LOGIN) and 1100..2999 (linux/audit.h); the rest of 1000..1099 are
   // commands and replies, and NLMSG_* control types are below 1000.
-  if (type < 1000 || type > 2999) return HeaderError::kBadType;
+  if (type != 1006 && (type < 1100 || type > 2999)) return HeaderError::kBadType;
   out.type = type;
   out.node = {};
   return parse_audit_stamp(payload, out, out.body);

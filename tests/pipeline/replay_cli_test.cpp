@@ -1,0 +1,90 @@
+// `auspex replay` as users run it: bad input never stops it, errors name file and line.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <fstream>
+
+#include "testing/subprocess.h"
+
+namespace {
+
+std::string bin() { return AUSPEX_BINARY; }
+
+std::string write_temp(const std::string& content) {
+  char path[] = "/tmp/auspex-replay-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  ::close(fd);
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+TEST(ReplayCli, BadLinesAreCountedAndReportedWithFileAndLine) {
+  const std::string log =
+      "type=SYSCALL msg=audit(1.000:1): a=1\n"
+      "this is not a record\n"
+      "type=BOGUS msg=audit(1.000:2): a=1\n"
+      "\n"
+      "type=SYSCALL msg=audit(1.0:3): a=1\n"
+      "type=EOE msg=audit(1.000:1): \n";
+  const std::string path = write_temp(log);
+  auto r = testing_support::run(bin() + " replay --stats " + path);
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.err.find(path + ":2: no type="), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(path + ":3: unknown record type"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(path + ":5: malformed audit("), std::string::npos) << r.err;
+  simdjson::dom::parser p;
+  auto stats = p.parse(last_json_line(r.err));
+  ASSERT_EQ(stats.error(), simdjson::SUCCESS);
+  EXPECT_EQ(stats["events"].get_uint64().value(), 1u);
+  EXPECT_EQ(stats["records"].get_uint64().value(), 2u);
+  EXPECT_EQ(stats["bad_lines"]["no_type"].get_uint64().value(), 1u);
+  EXPECT_EQ(stats["bad_lines"]["unknown_type"].get_uint64().value(), 1u);
+  EXPECT_EQ(stats["bad_lines"]["bad_timestamp"].get_uint64().value(), 1u);
+  EXPECT_EQ(stats["blank_lines"].get_uint64().value(), 1u);
+  EXPECT_EQ(stats["completed"]["eoe"].get_uint64().value(), 1u);
+  std::remove(path.c_str());
+}
+
+TEST(ReplayCli, ReadsStdin) {
+  auto r = testing_support::run(bin() + " replay -",
+                                "type=USER_CMD msg=audit(1.000:9): pid=1 msg='cmd=6C73 res=success'\n");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  simdjson::dom::parser p;
+  auto d = p.parse(r.out);
+  ASSERT_EQ(d.error(), simdjson::SUCCESS) << r.out;
+  EXPECT_EQ(d["sequence"].get_uint64().value(), 9u);
+  EXPECT_EQ(d["timestamp"].get_string().value(), "1970-01-01T00:00:01.000Z");
+  EXPECT_EQ(d["records"].at(0)["fields"]["msg"]["cmd"].get_string().value(), "6C73");
+}
+
+TEST(ReplayCli, HostileBytesGiveValidJson) {
+  std::string log = "type=PATH msg=audit(1.000:1): name=\"a\\\"b\" x=\xff\xfe\x01 y=\"\x1b[31m\"\n";
+  log += "type=EXECVE msg=audit(1.000:1): argc=1 a0=\"" + std::string(100000, 'A') + "\"\n";
+  auto r = testing_support::run(bin() + " replay -", log);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  simdjson::dom::parser p;
+  auto d = p.parse(r.out);
+  ASSERT_EQ(d.error(), simdjson::SUCCESS);
+  EXPECT_EQ(d["records"].at(0)["fields"]["x"].get_string().value(), "\xef\xbf\xbd\xef\xbf\xbd\x01");
+  EXPECT_EQ(d["records"].at(1)["fields"]["a0"].get_string().value().size(), 100000u);
+}
+
+TEST(ReplayCli, MissingFileNamesIt) {
+  auto r = testing_support::run(bin() + " replay /nonexistent/audit.log");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("/nonexistent/audit.log"), std::string::npos);
+}
+
+TEST(ReplayCli, BadOptionsExplain) {
+  auto r = testing_support::run(bin() + " replay --shards x f");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("--shards"), std::string::npos);
+  r = testing_support::run(bin() + " replay --format yaml f");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("yaml"), std::string::npos);
+  r = testing_support::run(bin() + " replay");
+  EXPECT_EQ(r.rc, 2);
+}
+
+}  // namespace

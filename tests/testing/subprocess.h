@@ -1,0 +1,58 @@
+// Runs a shell command for CLI tests and captures stdout, stderr and the exit code.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace testing_support {
+
+struct Ran {
+  int rc = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+inline Ran run(const std::string& cmd, const std::string& stdin_text = {}) {
+  char dir[] = "/tmp/auspex-test-XXXXXX";
+  if (!mkdtemp(dir)) return {};
+  const std::string d = dir;
+  {
+    std::ofstream in(d + "/in", std::ios::binary);
+    in << stdin_text;
+  }
+  const std::string full = "(" + cmd + ") <" + d + "/in >" + d + "/out 2>" + d + "/err";
+  const int status = std::system(full.c_str());
+  Ran r;
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(d + "/out");
+  r.err = slurp(d + "/err");
+  std::system(("rm -rf " + d).c_str());
+  return r;
+}
+
+}  // namespace testing_support
+
+// The last line of text that starts with '{' (the --stats line on stderr).
+inline std::string last_json_line(const std::string& text) {
+  size_t end = text.size();
+  while (end > 0) {
+    size_t start = text.rfind('\n', end - 1);
+    start = start == std::string::npos ? 0 : start + 1;
+    if (start < text.size() && text[start] == '{') return text.substr(start, end - start);
+    if (start == 0) break;
+    end = start - 1;
+  }
+  return {};
+}
