@@ -13,3 +13,7 @@ int replay_main(Args args);
 int proctree_main(Args args);  // userspace/proctree/cli.cpp
 
 }  // namespace daemon_cli
+
+namespace rules {
+int rules_cli_main(std::span<char* const> args);  // userspace/rules/cli.cpp
+}  // namespace rules

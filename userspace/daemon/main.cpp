@@ -18,6 +18,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"replay", daemon_cli::replay_main, "replay raw audit logs as NDJSON events"},
     {"proctree", daemon_cli::proctree_main, "print process/session tree changes as NDJSON"},
+    {"rules", rules::rules_cli_main, "check, dump (and list) audit rules in auditctl syntax"},
 };
 
 void usage(FILE* f) {
