@@ -124,7 +124,7 @@ Flat apply_pipeline(const Flat& in, simdjson::dom::element doc) {
       first = false;
       joined += std::string_view(line.get_string().value());
     }
-    out["event.original"] = ecs_test::quoted(joined);
+    out["event.original"] = ecs_test::jq(joined);
   }
   // error.message (warnings list) -> auditd.warnings + joined error.message.
   simdjson::dom::array errs;
@@ -136,11 +136,11 @@ Flat apply_pipeline(const Flat& in, simdjson::dom::element doc) {
       if (!first) { joined += "\n"; list += ","; }
       first = false;
       joined += s;
-      list += ecs_test::quoted(s);
+      list += ecs_test::jq(s);
     }
     out.erase("error.message");
     out["auditd.warnings"] = list + "]";
-    out["error.message"] = ecs_test::quoted(joined);
+    out["error.message"] = ecs_test::jq(joined);
   }
   return out;
 }
@@ -151,7 +151,8 @@ std::string write_table(const std::string& dir, const char* name, const char* wh
   std::string text = std::string("root:x:0:0:root:/root:/bin/sh\n");
   simdjson::dom::parser p;
   auto env = p.load(kDir + "/golden_test_environment.json");
-  for (auto e : env[which].get_array()) {
+  simdjson::dom::array people = env[which].get_array();
+  for (auto e : people) {
     std::string_view n = e["name"].get_string().value();
     std::string_view id = e[std::string_view(which) == "known_users" ? "uid" : "gid"].get_string().value();
     text += std::string(n) + ":x:" + std::string(id) + ":" + std::string(id) + "::/home/x:/bin/sh\n";
@@ -190,7 +191,8 @@ TEST_P(BeatsGolden, DocumentsEqualPipelineOfExpected) {
   }
 
   size_t expected_docs = 0, equal_docs = 0;
-  for (auto g : golden.get_array()) {
+  simdjson::dom::array goldens = golden.get_array();
+  for (auto g : goldens) {
     ++expected_docs;
     Flat want = apply_pipeline(ecs_test::flatten(g), g);
     const uint32_t seq = static_cast<uint32_t>(std::stoul(want["event.sequence"]));

@@ -109,13 +109,14 @@ inline void scalar_text(simdjson::dom::element v, std::string& out) {
 
 inline void flatten_into(simdjson::dom::element v, const std::string& path, Flat& out) {
   if (v.type() == simdjson::dom::element_type::OBJECT) {
-    for (auto [k, child] : v.get_object().value()) {
+    simdjson::dom::object obj = v.get_object().value();
+    for (auto [k, child] : obj) {
       flatten_into(child, path.empty() ? std::string(k) : path + "." + std::string(k), out);
     }
     return;
   }
   if (v.type() == simdjson::dom::element_type::ARRAY) {
-    auto arr = v.get_array().value();
+    simdjson::dom::array arr = v.get_array().value();
     bool objects = false;
     for (auto x : arr) objects = objects || x.type() == simdjson::dom::element_type::OBJECT;
     if (objects) {
@@ -145,6 +146,6 @@ inline Flat flatten(simdjson::dom::element v) {
   return f;
 }
 
-inline std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+inline std::string jq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 }  // namespace ecs_test
