@@ -156,10 +156,6 @@ core::Result<unsigned> parse_perms(const std::string& perms) {
   return val;
 }
 
-bool is_control_option(const Option& o) {
-  return !(o.name == "a" || o.name == "A" || o.name == "S" || o.name == "F" || o.name == "C" ||
-           o.name == "k" || o.name == "w" || o.name == "p");
-}
 
 }  // namespace
 
@@ -190,7 +186,7 @@ core::Result<CompiledRule> compile_rule(const std::vector<Option>& options) {
 
   for (const Option& o : options) {
     const std::string& arg = o.arg ? *o.arg : std::string();
-    if (is_control_option(o))
+    if (!is_rule_option(o))
       return fail(o.spelled() + " is a control option and cannot be part of a rule; put it on a line of its own");
     const char c = o.name[0];
     switch (c) {

@@ -23,6 +23,10 @@ constexpr LongOption kLong[] = {
 
 }  // namespace
 
+bool is_rule_option(const Option& o) {
+  return !o.is_long && o.name.size() == 1 && std::string_view("aASFCkwp").find(o.name[0]) != std::string_view::npos;
+}
+
 core::Result<std::vector<Option>> read_options(const std::vector<std::string>& words) {
   std::vector<Option> out;
   for (size_t i = 0; i < words.size(); ++i) {

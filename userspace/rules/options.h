@@ -20,6 +20,10 @@ struct Option {
   std::string spelled() const { return (is_long ? "--" : "-") + name; }
 };
 
+// True for the options that build a rule (-a -A -S -F -C -k -w -p); every other option
+// is a control option (a setting, or something auspex refuses in a rule file).
+bool is_rule_option(const Option& o);
+
 // Options of one line's words, in order. Errors name the word: an unknown option, a
 // missing argument, or a word that belongs to no option.
 core::Result<std::vector<Option>> read_options(const std::vector<std::string>& words);

@@ -14,10 +14,6 @@
 namespace rules {
 namespace {
 
-bool is_rule_option(const Option& o) {
-  return !o.is_long && (o.name == "a" || o.name == "A" || o.name == "S" || o.name == "F" || o.name == "C" ||
-                        o.name == "k" || o.name == "w" || o.name == "p");
-}
 
 // Why each auditctl option that is not a rule or a setting has no place in an auspex
 // rule file. Empty when the option is one we handle.
