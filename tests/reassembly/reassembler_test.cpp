@@ -104,11 +104,32 @@ TEST(Reassembler, RecordsBeforeSyscallJoin) {
   EXPECT_EQ(d.out[0].types, (std::vector<uint16_t>{1305, 1400, 1300, 1320}));
 }
 
-TEST(Reassembler, StandaloneUserRecordsCompleteAtOnce) {
-  Driver d;
-  d.line(rec("USER_CMD", 7, "msg='cmd=ls'"));
+TEST(Reassembler, UserRecordAloneClosesAfterShortWindow) {
+  reassembly::Config c;
+  c.standalone_timeout_ms = 100;
+  Driver d(c);
+  d.line(rec("USER_CMD", 7, "msg='cmd=ls'", 1000, 0));
+  d.advance(1000 * 1000 + 99);
+  EXPECT_TRUE(d.out.empty());
+  d.advance(1000 * 1000 + 100);
   ASSERT_EQ(d.out.size(), 1u);
   EXPECT_EQ(d.out[0].how, Completion::kStandalone);
+  EXPECT_EQ(d.r.counters().completed_standalone, 1u);
+}
+
+TEST(Reassembler, UserRecordJoinsItsAuditedSendto) {
+  // laurel record-service-start.txt: SERVICE_START, then the SYSCALL of systemd's sendto.
+  reassembly::Config c;
+  c.standalone_timeout_ms = 100;
+  Driver d(c);
+  d.line(rec("SERVICE_START", 9, "pid=1 msg='unit=x res=success'", 1000, 0));
+  d.line(rec("SYSCALL", 9, "syscall=44", 1000, 0));
+  d.advance(1000 * 1000 + 500);  // past the short window: it is a normal event now
+  EXPECT_TRUE(d.out.empty());
+  d.line(rec("SOCKADDR", 9, "saddr=10", 1000, 0));
+  d.line(rec("EOE", 9, "", 1000, 0));
+  ASSERT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.out[0].types, (std::vector<uint16_t>{1130, 1300, 1306, 1320}));
 }
 
 TEST(Reassembler, ThousandsOfRecordsApartStillJoin) {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/swar.h"
+
 namespace core {
 namespace {
 
@@ -34,6 +36,14 @@ void json_append_string(std::string& out, std::string_view s) {
     out.append(reinterpret_cast<const char*>(run), static_cast<size_t>(upto - run));
   };
   while (p < end) {
+    // Skip whole words of plain printable ASCII (the common case for paths and hex).
+    while (end - p >= 8) {
+      const uint64_t w = swar::load(reinterpret_cast<const char*>(p));
+      if (swar::has_less(w, 0x20) | swar::has_byte(w, '"') | swar::has_byte(w, '\\') | (w & swar::kHighs))
+        break;
+      p += 8;
+    }
+    if (p >= end) break;
     const unsigned char c = *p;
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++p;

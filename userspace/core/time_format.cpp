@@ -1,6 +1,5 @@
 #include "core/time_format.h"
 
-#include <cstdio>
 
 namespace core {
 namespace {
@@ -29,12 +28,33 @@ void append_rfc3339_ms(std::string& out, int64_t seconds, uint32_t millis) {
   int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ",
-                        static_cast<long long>(y), m, d, static_cast<unsigned>(rem / 3600),
-                        static_cast<unsigned>(rem / 60 % 60), static_cast<unsigned>(rem % 60),
-                        millis % 1000);
-  out.append(buf, static_cast<size_t>(n));
+  // Fixed-width digits by hand: this runs once per event, and snprintf costs more than the
+  // rest of the timestamp work.
+  char buf[32];
+  char* p = buf;
+  auto digits = [&p](uint64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    p += width;
+  };
+  if (y < 0 || y > 9999) y = y < 0 ? 0 : 9999;  // RFC 3339 has four-digit years only
+  digits(static_cast<uint64_t>(y), 4);
+  *p++ = '-';
+  digits(m, 2);
+  *p++ = '-';
+  digits(d, 2);
+  *p++ = 'T';
+  digits(static_cast<uint64_t>(rem / 3600), 2);
+  *p++ = ':';
+  digits(static_cast<uint64_t>(rem / 60 % 60), 2);
+  *p++ = ':';
+  digits(static_cast<uint64_t>(rem % 60), 2);
+  *p++ = '.';
+  digits(millis % 1000, 3);
+  *p++ = 'Z';
+  out.append(buf, static_cast<size_t>(p - buf));
 }
 
 }  // namespace core

@@ -1,5 +1,6 @@
 #include "ecs/events_format.h"
 
+#include <functional>
 #include <vector>
 
 #include "core/json_writer.h"
@@ -52,22 +53,18 @@ class EventsFormatter final : public EventFormatter {
 
   template <typename Pred>
   void write_level(core::JsonWriter& w, Pred pick, bool msg_nested) {
-    seen_.clear();
+    seen_.reset(fields_.size());
     for (size_t i = 0; i < fields_.size(); ++i) {
       const record::Field& f = fields_[i];
-      if (!pick(f) || is_seen(f.key)) continue;
-      seen_.push_back(f.key);
+      if (!pick(f) || !seen_.insert(f.key)) continue;
       w.key(f.key);
       // msg='...' of a user-space record: its own k=v follow it with nested=true.
       if (msg_nested && f.key == "msg" && i + 1 < fields_.size() && fields_[i + 1].nested) {
         w.begin_object();
-        nested_seen_.clear();
+        nested_seen_.reset(fields_.size());
         for (size_t j = i + 1; j < fields_.size() && fields_[j].nested; ++j) {
           const auto& g = fields_[j];
-          bool dup = false;
-          for (auto k : nested_seen_) dup = dup || k == g.key;
-          if (dup) continue;
-          nested_seen_.push_back(g.key);
+          if (!nested_seen_.insert(g.key)) continue;
           w.key(g.key);
           value(w, g);
         }
@@ -81,14 +78,40 @@ class EventsFormatter final : public EventFormatter {
   // Raw text on purpose, (null)/(none) included: this format shows what the kernel wrote.
   static void value(core::JsonWriter& w, const record::Field& f) { w.string(f.value); }
 
-  bool is_seen(std::string_view k) const {
-    for (auto s : seen_)
-      if (s == k) return true;
-    return false;
-  }
-
   std::vector<record::Field> fields_;
-  std::vector<std::string_view> seen_, nested_seen_;
+  // Keys already written at one level: an open-addressing set, since EXECVE records carry
+  // hundreds of same-length keys (a0..aN) and a linear scan would be quadratic.
+  class KeySet {
+   public:
+    void reset(size_t n) {
+      size_t cap = 16;
+      while (cap < n * 2) cap <<= 1;
+      slots_.assign(cap, std::string_view());
+      used_.assign(cap, 0);
+    }
+    bool insert(std::string_view k) {
+      const size_t mask = slots_.size() - 1;
+      for (size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+        if (!used_[i]) {
+          used_[i] = 1;
+          slots_[i] = k;
+          return true;
+        }
+        if (slots_[i] == k) return false;
+      }
+    }
+
+   private:
+    // FNV-1a inline: keys are a few bytes, a library hash call costs more than the loop.
+    static size_t hash(std::string_view k) {
+      uint64_t h = 1469598103934665603ull;
+      for (unsigned char c : k) h = (h ^ c) * 1099511628211ull;
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+    std::vector<std::string_view> slots_;
+    std::vector<uint8_t> used_;
+  };
+  KeySet seen_, nested_seen_;
   std::string scratch_, time_;
 };
 

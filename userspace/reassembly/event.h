@@ -14,7 +14,7 @@ namespace reassembly {
 // How an event was closed. Counted per cause in Counters.
 enum class Completion : uint8_t {
   kEoe,         // the kernel's EOE record arrived
-  kStandalone,  // a record type that is a whole event by itself (user-space messages)
+  kStandalone,  // user-space message(s) whose short window passed with no syscall record
   kTimeout,     // no new record within the time window (log time in replay, wall time live)
   kCapEvicted,  // forced out because too many events were in flight
   kEndFlush,    // end of input / shutdown
@@ -55,6 +55,7 @@ struct Event {
   int64_t clock_ms = 0;      // the clock when the event was opened, for timeouts
   uint32_t node_offset = 0;  // node name inside text (node is set from it at completion,
   uint32_t node_length = 0;  // once text stops growing)
+  uint8_t lane = 0;          // 0: normal window; 1: short window (user-space records only)
   Event* fifo_prev = nullptr;
   Event* fifo_next = nullptr;
 

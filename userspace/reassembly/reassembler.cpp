@@ -26,13 +26,16 @@ void Reassembler::recycle(Event* e) {
   free_.push_back(e);
 }
 
-Reassembler::NodeFifo& Reassembler::fifo(uint32_t node_id) {
-  if (node_id >= fifos_.size()) fifos_.resize(node_id + 1);
-  return fifos_[node_id];
+// Two FIFOs per node (fifos_[2 * node + lane]), each holding events of one window length
+// in clock order, so expiry only ever looks at heads.
+Reassembler::NodeFifo& Reassembler::fifo(uint32_t node_id, uint8_t lane) {
+  const size_t i = size_t{node_id} * 2 + lane;
+  if (i >= fifos_.size()) fifos_.resize(i + 2);
+  return fifos_[i];
 }
 
 void Reassembler::fifo_push(Event* e) {
-  NodeFifo& f = fifo(e->node_id);
+  NodeFifo& f = fifo(e->node_id, e->lane);
   e->fifo_prev = f.tail;
   e->fifo_next = nullptr;
   if (f.tail) f.tail->fifo_next = e;
@@ -41,7 +44,7 @@ void Reassembler::fifo_push(Event* e) {
 }
 
 void Reassembler::fifo_remove(Event* e) {
-  NodeFifo& f = fifo(e->node_id);
+  NodeFifo& f = fifo(e->node_id, e->lane);
   if (e->fifo_prev) e->fifo_prev->fifo_next = e->fifo_next;
   else f.head = e->fifo_next;
   if (e->fifo_next) e->fifo_next->fifo_prev = e->fifo_prev;
@@ -140,10 +143,10 @@ void Reassembler::add(const Input& in) {
       return;
     }
     Event* e = open_event(in, key);
-    if (type == record::kEoe || record::is_standalone(type)) {
+    if (type == record::kEoe) {
       // A lone EOE has nothing to end but is still a record of the stream: emit it.
       append_record(e, in);
-      complete(e, type == record::kEoe ? Completion::kEoe : Completion::kStandalone);
+      complete(e, Completion::kEoe);
       remember(e);
       return;
     }
@@ -160,6 +163,7 @@ void Reassembler::add(const Input& in) {
       }
     }
     append_record(e, in);
+    e->lane = record::is_standalone(type) && config_.standalone_timeout_ms < config_.timeout_ms;
     open_.emplace(key, e);
     fifo_push(e);
     return;
@@ -182,6 +186,14 @@ void Reassembler::add(const Input& in) {
     }
   }
   append_record(e, in);
+  if (e->lane == 1 && !record::is_standalone(type)) {
+    // The syscall records of a user-space message: a normal event from now on. Its clock
+    // restarts at this record's so the normal FIFO stays in clock order.
+    fifo_remove(e);
+    e->lane = 0;
+    e->clock_ms = in.clock_ms;
+    fifo_push(e);
+  }
 }
 
 void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
@@ -189,16 +201,19 @@ void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
     auto& q = remembered_[node_id];
     while (!q.empty() && now_ms - q.top().clock_ms >= config_.remember_ms) forget_one(q);
   }
-  if (node_id >= fifos_.size()) return;
-  NodeFifo& f = fifos_[node_id];
-  // FIFO order is opening order; log clocks are nearly monotonic, so stopping at the first
-  // event still inside its window keeps this O(closed events).
-  while (f.head && now_ms - f.head->clock_ms >= config_.timeout_ms) {
-    Event* e = f.head;
-    fifo_remove(e);
-    open_.erase(key_of(e->node_id, e->serial));
-    remember(e);
-    complete(e, Completion::kTimeout);
+  for (uint8_t lane = 0; lane < 2; ++lane) {
+    if (size_t{node_id} * 2 + lane >= fifos_.size()) return;
+    NodeFifo& f = fifos_[size_t{node_id} * 2 + lane];
+    const int64_t window = lane ? config_.standalone_timeout_ms : config_.timeout_ms;
+    // Each FIFO is in clock order (clocks never run backwards per node), so stopping at
+    // the first event still inside its window closes exactly the expired ones.
+    while (f.head && now_ms - f.head->clock_ms >= window) {
+      Event* e = f.head;
+      fifo_remove(e);
+      open_.erase(key_of(e->node_id, e->serial));
+      remember(e);
+      complete(e, lane ? Completion::kStandalone : Completion::kTimeout);
+    }
   }
 }
 

@@ -22,6 +22,13 @@ struct Config {
   // An event with no EOE closes once its node's clock is this far past the event's clock.
   // Replay uses log time (auditd writes no EOE); live uses arrival time.
   int64_t timeout_ms = 2000;
+  // User-space messages (USER_*, 1100-1299, 2100-2999) are usually a whole event, but when
+  // the sender's syscall is audited the kernel follows them with SYSCALL ... EOE under the
+  // same serial (kernel/auditsc.c auditsc_get_stamp marks the context for recording), so
+  // they cannot close at once. An event holding only such records closes after this
+  // shorter window (live: low latency for PAM logins), or joins the syscall records.
+  // Replay keeps it equal to timeout_ms: log time costs nothing to wait for.
+  int64_t standalone_timeout_ms = 2000;
   // Completed keys are remembered to recognise late records until their node's clock is
   // this far past them (a clock, not a count, so any number of shards decides alike)...
   int64_t remember_ms = 10000;
@@ -77,7 +84,7 @@ class Reassembler {
   bool recently_completed(uint64_t key, int64_t time_ms) const;
   void fifo_push(Event* e);
   void fifo_remove(Event* e);
-  NodeFifo& fifo(uint32_t node_id);
+  NodeFifo& fifo(uint32_t node_id, uint8_t lane);
 
   Config config_;
   Counters counters_;

@@ -1,11 +1,22 @@
 #include "record/fields.h"
 
+#include "core/swar.h"
+
 namespace record {
 namespace {
 
 constexpr char kEnrichedSeparator = '\x1d';  // auditd log_format=ENRICHED (GS byte)
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// End of an unquoted value: the first space or control byte from i. Values can be long
+// (hex-encoded argv and proctitle), so whole words of ordinary bytes are skipped.
+size_t value_end(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  while (i + 8 <= n && !core::swar::has_less(core::swar::load(s.data() + i), 0x21)) i += 8;
+  while (i < n && static_cast<unsigned char>(s[i]) > 0x20) ++i;
+  return i;
+}
 
 // Splits one run of k=v text. Returns nothing; appends to out.
 void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues, bool nested,
@@ -53,8 +64,9 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
       if (split_nested) split_run(f.value, out, issues, true, enriched, depth + 1);
       continue;
     }
-    size_t end = v;
-    while (end < n && !is_space(s[end])) ++end;
+    // Control bytes end a value too: the kernel hex-encodes them, so they only appear in
+    // damaged input, and treating them as separators keeps the split total.
+    const size_t end = value_end(s, v);
     f.value = s.substr(v, end - v);
     if (f.value == "(null)" || f.value == "(none)") f.kind = ValueKind::kNull;
     out.push_back(f);
