@@ -61,7 +61,8 @@ cc -O2 -o "$work/storm" "$work/storm.c"
 off_sum=0; on_sum=0
 for r in $(seq 1 "$rounds"); do
   off=$("$work/storm" "$secs")
-  "$auspex" proctree --backend ebpf >/dev/null 2>"$work/pt.err" &
+  # --quiet: the tree is built but not printed (JSON output would compete for the 2 cores)
+  "$auspex" proctree --backend ebpf --quiet 2>"$work/pt.err" &
   pt=$!
   # wait for "ready" (programs attached, /proc bootstrap done)
   for _ in $(seq 1 100); do grep -q ready "$work/pt.err" && break; sleep 0.1; done
@@ -70,8 +71,7 @@ for r in $(seq 1 "$rounds"); do
   drops=$(grep -o 'bpf.ringbuf_full=[0-9]*' "$work/pt.err" || echo 'bpf.ringbuf_full=?')
   samples=$(grep -o 'bpf.samples=[0-9]*' "$work/pt.err" || echo 'bpf.samples=?')
   echo "round $r: off ${off} exec/s, on ${on} exec/s, ${drops}, ${samples}"
-  off_sum=$(echo "$off_sum + $off" | bc -l); on_sum=$(echo "$on_sum + $on" | bc -l)
+  off_sum=$(awk "BEGIN{print $off_sum + $off}"); on_sum=$(awk "BEGIN{print $on_sum + $on}")
 done
-off_mean=$(echo "$off_sum / $rounds" | bc -l); on_mean=$(echo "$on_sum / $rounds" | bc -l)
-printf 'mean: off %.1f exec/s, on %.1f exec/s, slowdown %.2f %%\n' "$off_mean" "$on_mean" \
-  "$(echo "($off_mean - $on_mean) * 100 / $off_mean" | bc -l)"
+awk -v off="$off_sum" -v on="$on_sum" -v n="$rounds" 'BEGIN{
+  printf "mean: off %.1f exec/s, on %.1f exec/s, slowdown %.2f %%\n", off/n, on/n, (off-on)*100/off }'

@@ -1,4 +1,4 @@
-// auspex proctree [--backend auto|ebpf|procfs] [--duration SECONDS] [--grace SECONDS]
+// auspex proctree [--backend auto|ebpf|procfs] [--duration SECONDS] [--grace SECONDS] [--quiet]
 // Prints one NDJSON line per tree change; counters go to stderr at the end.
 #include "daemon/commands.h"
 
@@ -51,7 +51,7 @@ class Printer final : public TreeObserver {
 void usage(FILE* f) {
   std::fprintf(f,
                "usage: auspex proctree [--backend auto|ebpf|procfs] [--duration SECONDS] "
-               "[--grace SECONDS]\n"
+               "[--grace SECONDS] [--quiet]\n"
                "Prints one NDJSON line per process tree change (fork, exec, end, setsid, "
                "setpgid).\n");
 }
@@ -61,6 +61,7 @@ void usage(FILE* f) {
 int cli_main(std::span<char* const> args) {
   ServiceOptions opt;
   double duration = 0;
+  bool quiet = false;  // no NDJSON: measures the programs and the tree, not the printing
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     auto value = [&]() -> const char* { return i + 1 < args.size() ? args[++i] : nullptr; };
@@ -79,6 +80,8 @@ int cli_main(std::span<char* const> args) {
       const char* v = value();
       if (!v) return usage(stderr), 2;
       duration = std::atof(v);
+    } else if (a == "--quiet") {
+      quiet = true;
     } else if (a == "--grace") {
       const char* v = value();
       if (!v) return usage(stderr), 2;
@@ -96,7 +99,7 @@ int cli_main(std::span<char* const> args) {
   }
   opt.tree.ns_per_tick = 1'000'000'000ull / clock->ticks_per_s;
   Printer printer(*clock);
-  opt.observer = &printer;
+  if (!quiet) opt.observer = &printer;
 
   struct sigaction sa {};
   sa.sa_handler = on_signal;
