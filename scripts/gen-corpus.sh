@@ -35,8 +35,8 @@
 # and the rules stay; `auditctl -D -k auspex_gen; kill <auditd pid>; auditctl -e 0` then.
 #
 # Refuses to run when an audit daemon is already registered (pid != 0) or the audit config
-# is locked (enabled 2). Serialised with other audit users of this repo by flock on
-# /run/lock/auspex-audit.lock.
+# is locked (enabled 2). Serialised with the kernel tests by flock on
+# /run/lock/auspex-audit-tests.lock (the lock of tests/netlink/audit_reset.h).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,8 +82,14 @@ status_field() { # status_field NAME [STATUS_TEXT]
   awk -v k="$1" '$1 == k { print $2; exit }' <<<"${2:-$(auditctl -s)}"
 }
 
-exec 9>/run/lock/auspex-audit.lock
-flock -n 9 || die "another audit user holds /run/lock/auspex-audit.lock (a kernel test or gen-corpus.sh)"
+# The lock the kernel tests take (tests/netlink/audit_reset.h, kAuditLockPath): ctest's
+# RESOURCE_LOCK covers one ctest run only, and several build dirs share this machine.
+lock=/run/lock/auspex-audit-tests.lock
+exec 9>"$lock"
+if ! flock -n 9; then
+  say "waiting up to 600 s for $lock (a kernel test is using audit)"
+  flock -w 600 9 || die "$lock still held after 600 s"
+fi
 
 status0=$(auditctl -s) || die "auditctl -s failed: is CONFIG_AUDIT on and are we root?"
 enabled0=$(status_field enabled "$status0")
@@ -240,7 +246,7 @@ end_of_event_timeout = 2
 EOF
 chmod 0640 "$tmp/conf/auditd.conf"
 
-auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 &
+auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 9>&- &
 auditd_pid=$!
 for i in $(seq 50); do
   [ "$(status_field pid)" = "$auditd_pid" ] && break
@@ -275,7 +281,7 @@ t0=$EPOCHREALTIME
 for ((w = 1; w <= workers; w++)); do
   role=root
   ((w % 2 == 0)) && role=nobody
-  AUSPEX_GEN_AUID=$auid AUSPEX_GEN_LOG=$log_tmp AUSPEX_GEN_RATE=$rate_bytes "$tmp/gen-corpus-workload" worker "$role" "$w" "$tmp" &
+  AUSPEX_GEN_AUID=$auid AUSPEX_GEN_LOG=$log_tmp AUSPEX_GEN_RATE=$rate_bytes "$tmp/gen-corpus-workload" worker "$role" "$w" "$tmp" 9>&- &
   worker_pids+=($!)
 done
 
