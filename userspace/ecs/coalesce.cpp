@@ -54,7 +54,15 @@ void Coalescer::build(const reassembly::Event& event, AuditEvent& out, CoalesceC
     if (!records_[i].warning.empty()) out.warnings.push_back(records_[i].warning);
   }
 
-  if (live_.size() == 1) {
+  if (live_.size() == 1 && event.records[live_[0]].type == AUDIT_PATH) {
+    // A PATH record alone (its SYSCALL lost or filtered): aucoalesce would spread its
+    // fields over data and user ids (ouid -> user.ouid); it is a path, so keep it as one.
+    out.type = AUDIT_PATH;
+    out.type_name.assign(type_names_[live_[0]]);
+    out.result = "unknown";
+    FieldMap& p = out.add_path();
+    for (const FieldMap::Entry& e : records_[live_[0]].fields) p.set(e.key, e.value);
+  } else if (live_.size() == 1) {
     new_event(event, live_[0], live_[0], out);
   } else {
     size_t main = live_[0];

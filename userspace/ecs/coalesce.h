@@ -6,7 +6,8 @@
 //    the args, any other record's fields join data (a clash is a warning, first value kept);
 //  - then the normalization table gives action, object, how and ECS categorization.
 // Differences from aucoalesce, on purpose: a compound event without SYSCALL is still
-// normalized (aucoalesce returns an error and Auditbeat emits only the raw lines), and
+// normalized (aucoalesce returns an error and Auditbeat emits only the raw lines), a PATH
+// record alone stays a path (auditd.paths) instead of spreading over data and user ids, and
 // EXECVE arguments are rebuilt whole (see execve_args.h).
 #pragma once
 
