@@ -13,6 +13,7 @@
 
 #include "core/json_writer.h"
 #include "daemon/commands.h"
+#include "ecs/ecs_formatter.h"
 #include "ecs/events_format.h"
 #include "pipeline/log_reader.h"
 #include "pipeline/sharded_reassembly.h"
@@ -30,7 +31,14 @@ constexpr const char* kUsage =
     "  --format F         events (raw records) or ecs (Auditd Manager documents)\n"
     "  --stats            one JSON line of counters on stderr at the end\n"
     "  --timeout-ms N     close an event without EOE after N ms of log time (default 2000)\n"
-    "  --max-in-flight N  open events per worker before the oldest is forced out\n";
+    "  --max-in-flight N  open events per worker before the oldest is forced out\n"
+    "ecs format:\n"
+    "  --passwd FILE      resolve uids from FILE instead of /etc/passwd (another host's logs)\n"
+    "  --group FILE       resolve gids from FILE instead of /etc/group\n"
+    "  --no-resolve-ids   leave user and group ids unnamed\n"
+    "  --no-raw-message   omit event.original\n"
+    "  --warnings         add auditd.warnings and error.message\n"
+    "  --preserve-original-event  tag preserve_original_event and keep auditd.messages\n";
 
 bool parse_number(const char* s, unsigned long long& out) {
   char* end = nullptr;
@@ -81,6 +89,7 @@ void print_stats(const pipeline::LogReadStats& rs, const reassembly::Counters& c
 int replay_main(Args args) {
   pipeline::ShardConfig config;
   std::string format = "events";
+  ecs::Options ecs_options;
   bool stats = false;
   const char* path = nullptr;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -108,6 +117,18 @@ int replay_main(Args args) {
       if (a == "--shards") config.shards = static_cast<unsigned>(v);
       else if (a == "--timeout-ms") config.reassembly.timeout_ms = static_cast<int64_t>(v);
       else config.reassembly.max_in_flight = v ? v : 1;
+    } else if (a == "--passwd" || a == "--group") {
+      const char* s = need(args[i]);
+      if (!s) return 2;
+      (a == "--passwd" ? ecs_options.passwd_file : ecs_options.group_file) = s;
+    } else if (a == "--no-resolve-ids") {
+      ecs_options.resolve_ids = false;
+    } else if (a == "--no-raw-message") {
+      ecs_options.include_raw_message = false;
+    } else if (a == "--warnings") {
+      ecs_options.include_warnings = true;
+    } else if (a == "--preserve-original-event") {
+      ecs_options.preserve_original_event = true;
     } else if (a == "--format") {
       const char* s = need("--format");
       if (!s) return 2;
@@ -129,6 +150,8 @@ int replay_main(Args args) {
   std::unique_ptr<ecs::FormatterFactory> factory;
   if (format == "events") {
     factory = ecs::make_events_factory();
+  } else if (format == "ecs") {
+    factory = ecs::make_ecs_factory(ecs_options);
   } else {
     std::fprintf(stderr, "auspex replay: unknown --format '%s' (events|ecs)\n", format.c_str());
     return 2;
