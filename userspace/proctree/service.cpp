@@ -61,7 +61,6 @@ core::Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
 core::Result<std::unique_ptr<Service>> Service::start_with(std::unique_ptr<EventSource> source,
                                                           ServiceOptions options) {
   std::unique_ptr<Service> s(new Service(std::move(source), std::move(options)));
-  // A source given here may not be started yet (synthetic ones are idempotent).
   if (s->options_.bootstrap_from_proc) {
     // After the source attached: a process that appears during the scan is either read
     // here or reported by an event; events older than a record's read are skipped.

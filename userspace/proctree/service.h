@@ -68,7 +68,7 @@ class Service {
   // Chooses and starts the backend (auto: eBPF, else procfs, logging why), bootstraps the
   // tree from /proc after the source is attached, and starts the thread.
   static core::Result<std::unique_ptr<Service>> start(ServiceOptions options);
-  // The same with a given source (synthetic, recorded).
+  // The same with a given source (synthetic, recorded), already start()ed by the caller.
   static core::Result<std::unique_ptr<Service>> start_with(std::unique_ptr<EventSource> source,
                                                           ServiceOptions options);
   ~Service();
