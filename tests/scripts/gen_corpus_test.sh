@@ -19,6 +19,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 [ -x "$gen" ] || fail "$gen missing or not executable"
 
+# Hold the kernel tests' audit lock (tests/netlink/audit_reset.h) for the whole test, so the
+# state compared before/after is ours: gen-corpus.sh is told not to take it again.
+exec 8>/run/lock/auspex-audit-tests.lock
+flock -w 280 8 || fail "audit lock /run/lock/auspex-audit-tests.lock held by someone else for 280 s"
+export AUSPEX_AUDIT_LOCK_HELD=1
+
 work=$(mktemp -d /tmp/gen_corpus_test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -46,7 +52,7 @@ pid0=$(auditctl -s | awk '$1 == "pid" { print $2 }')
 
 # --- 1. tiny run ---------------------------------------------------------------------------
 log=$work/gen.log
-"$gen" --size-mb 1 --out "$log" >"$work/gen.out" 2>"$work/gen.err" \
+"$gen" --size-mb 1 --out "$log" >"$work/gen.out" 2>"$work/gen.err" 8>&- \
   || fail "gen-corpus.sh --size-mb 1 failed: $(cat "$work/gen.err")"
 cat "$work/gen.err"
 [ -s "$log" ] || fail "no log written at $log"
@@ -92,7 +98,7 @@ ok "tiny run: log has the expected mix ($size bytes)"
 # Job control so the background script keeps SIGINT (a non-interactive shell's background
 # jobs start with SIGINT ignored, and bash cannot trap a signal ignored on entry).
 set -m
-"$gen" --size-mb 100000 --out "$work/interrupted.log" >"$work/int.out" 2>"$work/int.err" &
+"$gen" --size-mb 100000 --out "$work/interrupted.log" >"$work/int.out" 2>"$work/int.err" 8>&- &
 gpid=$!
 for _ in $(seq 100); do # until the workload runs (auditd registered, rules loaded)
   grep -q 'workers; target' "$work/int.err" 2>/dev/null && break
