@@ -125,8 +125,12 @@ std::string value_text(const FieldView& f) {
     case AUDIT_ARG0: case AUDIT_ARG1: case AUDIT_ARG2: case AUDIT_ARG3:
       std::snprintf(buf, sizeof buf, "0x%X", v);  // auditctl shows syscall arguments in hex
       return buf;
-    default:
+    case AUDIT_GID: case AUDIT_EGID: case AUDIT_SGID: case AUDIT_FSGID: case AUDIT_OBJ_GID:
+    case AUDIT_INODE:
       return std::to_string(v);
+    default:
+      // auditctl -l prints other numbers signed (" -F %s%s%d"); libaudit reads both back.
+      return std::to_string(static_cast<int32_t>(v));
   }
 }
 
