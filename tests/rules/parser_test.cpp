@@ -236,8 +236,8 @@ TEST(RulesDecoder, TextOfCommonRules) {
   EXPECT_EQ(text("-w /etc/ -p wa"), "-w /etc/ -p wa");
   EXPECT_EQ(text("-a always,exit -F uid=0 -F arch=b32 -S 5"), "-a always,exit -F uid=0 -F arch=b32 -S open");
   EXPECT_EQ(text("-a always,exit -F arch=b64 -S 999"), "-a always,exit -F arch=b64 -S 999");
-  EXPECT_EQ(text("-a always,exit -F arch=b64 -S open -F pid=-5 -F gid=4294967295 -F inode=4294967295"),
-            "-a always,exit -F arch=b64 -S open -F pid=-5 -F gid=4294967295 -F inode=4294967295");
+  EXPECT_EQ(text("-a always,exit -F arch=b64 -S open -F pid=3000000000 -F gid=4294967295 -F inode=4294967295"),
+            "-a always,exit -F arch=b64 -S open -F pid=3000000000 -F gid=4294967295 -F inode=4294967295");
   EXPECT_EQ(text("-a always,exit -F arch=b64 -S open -F exit=-2 -F filetype=dir"),
             "-a always,exit -F arch=b64 -S open -F exit=-ENOENT -F filetype=dir");
 }

@@ -125,12 +125,10 @@ std::string value_text(const FieldView& f) {
     case AUDIT_ARG0: case AUDIT_ARG1: case AUDIT_ARG2: case AUDIT_ARG3:
       std::snprintf(buf, sizeof buf, "0x%X", v);  // auditctl shows syscall arguments in hex
       return buf;
-    case AUDIT_GID: case AUDIT_EGID: case AUDIT_SGID: case AUDIT_FSGID: case AUDIT_OBJ_GID:
-    case AUDIT_INODE:
-      return std::to_string(v);
     default:
-      // auditctl -l prints other numbers signed (" -F %s%s%d"); libaudit reads both back.
-      return std::to_string(static_cast<int32_t>(v));
+      // auditctl -l prints these signed (" -F %s%s%d"), which libaudit cannot read back
+      // above 2^31 (it wants a digit first); unsigned is the same below that and round-trips.
+      return std::to_string(v);
   }
 }
 
