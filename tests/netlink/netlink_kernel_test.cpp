@@ -1,0 +1,480 @@
+// The netlink client against this machine's real kernel (root). Every test restores the
+// audit state in TearDown, and the audit_state CTest fixture restores it again after the
+// run, so a crash cannot leave rules or a registered pid behind.
+#include <errno.h>
+#include <gtest/gtest.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <map>
+#include <thread>
+
+#include "kernel_test_support.h"
+#include "libaudit_rule.h"
+#include "netlink/audit_socket.h"
+#include "netlink/control_client.h"
+#include "netlink/live_source.h"
+#include "netlink/datagram.h"
+#include "netlink/self_exclusion.h"
+
+using namespace netlink;
+using namespace netlink_test;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr const char* kKey = "auspex_test";
+
+RuleItem item(RuleBytes b, std::string text, int line) {
+  return RuleItem{std::move(b), "tests/netlink/test.rules", line, std::move(text)};
+}
+
+std::unique_ptr<LiveSource> open_source(SocketType t, LiveConfig cfg = {}) {
+  cfg.socket_type = t;
+  auto s = LiveSource::open(cfg);
+  if (!s) {
+    ADD_FAILURE() << s.error().message;
+    return nullptr;
+  }
+  return std::move(s.value());
+}
+
+// True when out holds a whole exec event of /bin/true with our key: SYSCALL first, EOE last.
+bool has_exec_event(const std::vector<Record>& recs, std::vector<Record>* event = nullptr) {
+  for (const auto& r : recs) {
+    if (r.type != AUDIT_SYSCALL || r.text.find("key=\"auspex_test\"") == std::string::npos ||
+        r.text.find("comm=\"true\"") == std::string::npos)
+      continue;
+    const std::string serial = serial_of(r.text);
+    std::vector<Record> ev;
+    for (const auto& x : recs)
+      if (serial_of(x.text) == serial) ev.push_back(x);
+    if (ev.empty() || ev.back().type != AUDIT_EOE) continue;
+    if (event) *event = ev;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_F(AuditKernelTest, StatusRoundTrip) {
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto before = c->get_status();
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  EXPECT_NE(before->feature_bitmap, 0u) << "kernel reports no audit features";
+  EXPECT_NE(before->feature_bitmap & AUDIT_FEATURE_BITMAP_BACKLOG_WAIT_TIME, 0u);
+
+  StatusChange ch;
+  ch.enabled(1).failure(0).rate_limit(1234).backlog_limit(before->backlog_limit + 100)
+      .backlog_wait_time(before->backlog_wait_time + 1);
+  ASSERT_TRUE(c->set(ch).ok());
+  auto after = c->get_status();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->enabled, 1u);
+  EXPECT_EQ(after->failure, 0u);
+  EXPECT_EQ(after->rate_limit, 1234u);
+  EXPECT_EQ(after->backlog_limit, before->backlog_limit + 100);
+  EXPECT_EQ(after->backlog_wait_time, before->backlog_wait_time + 1);
+
+  // Each field alone, back to where it was.
+  ASSERT_TRUE(c->set(StatusChange().enabled(before->enabled)).ok());
+  ASSERT_TRUE(c->set(StatusChange().failure(before->failure)).ok());
+  ASSERT_TRUE(c->set(StatusChange().rate_limit(before->rate_limit)).ok());
+  ASSERT_TRUE(c->set(StatusChange().backlog_limit(before->backlog_limit)).ok());
+  ASSERT_TRUE(c->set(StatusChange().backlog_wait_time(before->backlog_wait_time)).ok());
+  auto back = c->get_status();
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->enabled, before->enabled);
+  EXPECT_EQ(back->failure, before->failure);
+  EXPECT_EQ(back->rate_limit, before->rate_limit);
+  EXPECT_EQ(back->backlog_limit, before->backlog_limit);
+  EXPECT_EQ(back->backlog_wait_time, before->backlog_wait_time);
+}
+
+TEST_F(AuditKernelTest, ErrorsNameTheErrnoAndTheRequest) {
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c.ok());
+  // failure must be 0..2 (kernel/audit.c audit_set_failure): EINVAL.
+  auto r = c->set(StatusChange().failure(7));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, EINVAL);
+  EXPECT_EQ(r.error().message, "AUDIT_SET failure=7: EINVAL (Invalid argument)");
+  // Deleting a rule that is not there: ENOENT, named.
+  auto d = c->delete_rule(exec_rule(kKey));
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().code, ENOENT);
+  EXPECT_NE(d.error().message.find("AUDIT_DEL_RULE: ENOENT"), std::string::npos) << d.error().message;
+}
+
+TEST_F(AuditKernelTest, UnicastReceivesExecEventWithKey) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  EXPECT_EQ(src->type(), SocketType::unicast);
+  auto c = ControlClient::open();
+  auto st = c->get_status();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->pid, static_cast<uint32_t>(::getpid()));
+  EXPECT_EQ(st->enabled, 1u);
+
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  auto rep = src->install(rules);
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_EQ(rep->added, 2u);  // self-exclusion + ours
+  EXPECT_TRUE(rep->errors.empty());
+
+  run_program("/bin/true", 1);
+  std::vector<Record> recs, ev;
+  ASSERT_TRUE(receive_until(*src, recs, [&](auto& r) { return has_exec_event(r, &ev); }))
+      << recs.size() << " records, no complete exec event with the key";
+  EXPECT_EQ(ev.front().type, AUDIT_SYSCALL);
+  EXPECT_EQ(ev.back().type, AUDIT_EOE);
+  std::map<uint16_t, int> types;
+  for (const auto& r : ev) types[r.type]++;
+  EXPECT_EQ(types[AUDIT_EXECVE], 1);
+  EXPECT_EQ(types[AUDIT_CWD], 1);
+  EXPECT_GE(types[AUDIT_PATH], 1);
+  EXPECT_EQ(types[AUDIT_PROCTITLE], 1);
+  EXPECT_EQ(types[AUDIT_BPRM_FCAPS], 1) << "MACHINE.md: root lacks CAP_SYS_RESOURCE in the bounding set";
+  // Payloads are the text only: no NUL, no padding (trust the received length).
+  for (const auto& r : recs) {
+    EXPECT_EQ(r.text.find('\0'), std::string::npos) << r.type;
+    EXPECT_EQ(r.text.rfind("audit(", 0), 0u) << r.text;
+  }
+  EXPECT_GT(src->counters().short_nlmsg_len.load(), 0u) << "the unicast nlmsg_len quirk was not seen";
+  EXPECT_EQ(src->counters().malformed.load(), 0u);
+  // No record of our own syscalls from the rules: the self-exclusion rule is first. What
+  // remains from our pid are the SYSCALL records the kernel attaches to our own config
+  // changes (CONFIG_CHANGE of AUDIT_SET / AUDIT_ADD_RULE, sent with sendto = 44): those
+  // ignore the filter rules (kernel/audit.c audit_log_config_change).
+  const std::string self = " pid=" + std::to_string(::getpid()) + " ";
+  for (const auto& r : recs)
+    if (r.type == AUDIT_SYSCALL && r.text.find(self) != std::string::npos) {
+      EXPECT_NE(r.text.find(" syscall=44 "), std::string::npos) << r.text;
+      EXPECT_NE(r.text.find("key=(null)"), std::string::npos) << r.text;
+    }
+
+  ASSERT_TRUE(src->restore().ok());
+  EXPECT_EQ(diff_from_rest(rest_), "");
+}
+
+// Kernel quirk proved on the wire: a unicast record's nlmsg_len is the payload length, 16
+// bytes less than recv() returned; the multicast copy of the same record is correct.
+TEST_F(AuditKernelTest, UnicastNlmsgLenIsPayloadOnly) {
+  auto uni = AuditSocket::open(0);
+  ASSERT_TRUE(uni.ok()) << uni.error().message;
+  auto multi = AuditSocket::open(kReadlogGroupMask);
+  ASSERT_TRUE(multi.ok()) << multi.error().message;
+  ASSERT_TRUE(request_set(uni.value(), StatusChange().pid(::getpid()), milliseconds(2000)).ok());
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c->add_rule(self_exclusion_rule(::getpid())).ok());
+  ASSERT_TRUE(c->add_rule(exec_rule(kKey)).ok());
+  ASSERT_TRUE(c->set(StatusChange().enabled(1)).ok());
+  run_program("/bin/true", 1);
+
+  auto first_syscall = [&](AuditSocket& s, size_t& received, uint32_t& nlmsg_len, std::string& payload) {
+    std::vector<uint8_t> buf(65536);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto n = s.recv_datagram(buf, true);
+      if (!n) {
+        std::this_thread::sleep_for(milliseconds(10));
+        continue;
+      }
+      nlmsghdr h;
+      std::memcpy(&h, buf.data(), sizeof(h));
+      if (h.nlmsg_type != AUDIT_SYSCALL) continue;
+      received = n.value();
+      nlmsg_len = h.nlmsg_len;
+      DatagramStats st;
+      for_each_record(std::span<const uint8_t>(buf.data(), received), st,
+                      [&](uint16_t, std::string_view p) { payload = std::string(p); });
+      return true;
+    }
+    return false;
+  };
+  size_t un = 0, mn = 0;
+  uint32_t ulen = 0, mlen = 0;
+  std::string upay, mpay;
+  ASSERT_TRUE(first_syscall(uni.value(), un, ulen, upay));
+  ASSERT_TRUE(first_syscall(multi.value(), mn, mlen, mpay));
+  EXPECT_EQ(ulen + NLMSG_HDRLEN, un) << "unicast nlmsg_len should be the payload length only";
+  EXPECT_EQ(mlen, mn) << "multicast nlmsg_len should be the whole message";
+  EXPECT_EQ(upay.size(), un - NLMSG_HDRLEN);
+  EXPECT_EQ(upay, mpay);
+  EXPECT_NE(upay.find("key=\"auspex_test\""), std::string::npos) << upay;
+  EXPECT_EQ(upay.back(), '"') << "payload must end with the key's closing quote, not NUL/padding";
+  // Give the pid back while we hold it (TearDown resets the rest).
+  ASSERT_TRUE(request_set(uni.value(), StatusChange().pid(0), milliseconds(2000)).ok());
+}
+
+TEST_F(AuditKernelTest, MulticastSecondReaderSeesTheSameEvent) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  LiveConfig mcfg;
+  mcfg.enable_audit = false;
+  auto reader = open_source(SocketType::multicast, mcfg);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->type(), SocketType::multicast);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  ASSERT_TRUE(src->install(rules).ok());
+  run_program("/bin/true", 1);
+  std::vector<Record> u, m, uev, mev;
+  ASSERT_TRUE(receive_until(*src, u, [&](auto& r) { return has_exec_event(r, &uev); }));
+  ASSERT_TRUE(receive_until(*reader, m, [&](auto& r) { return has_exec_event(r, &mev); }));
+  ASSERT_EQ(uev.size(), mev.size());
+  for (size_t i = 0; i < uev.size(); ++i) {
+    EXPECT_EQ(uev[i].type, mev[i].type);
+    EXPECT_EQ(uev[i].text, mev[i].text);
+  }
+  EXPECT_EQ(reader->counters().short_nlmsg_len.load(), 0u);
+  ASSERT_TRUE(reader->restore().ok());
+  ASSERT_TRUE(src->restore().ok());
+}
+
+TEST_F(AuditKernelTest, AutoChoosesMulticastWhenAnotherProcessHoldsThePid) {
+  auto c = ControlClient::open();
+  // A foreign rule, as auditd's would be: it must survive everything below.
+  auto foreign = libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=foreign"}, {"openat"});
+  ASSERT_TRUE(c->add_rule(foreign).ok());
+  Child& h = holder("fakeauditd");
+  ASSERT_NE(h.pid, 0) << h.error;
+
+  auto uni = LiveSource::open(LiveConfig{.socket_type = SocketType::unicast});
+  ASSERT_FALSE(uni.ok());
+  EXPECT_EQ(uni.error().code, EEXIST);
+  EXPECT_NE(uni.error().message.find("fakeauditd (pid " + std::to_string(h.pid) + ")"), std::string::npos)
+      << uni.error().message;
+
+  auto src = open_source(SocketType::automatic);
+  ASSERT_TRUE(src);
+  EXPECT_EQ(src->type(), SocketType::multicast);
+  EXPECT_NE(src->why().find("fakeauditd (pid " + std::to_string(h.pid) + ")"), std::string::npos) << src->why();
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 3)};
+  auto rep = src->install(rules);
+  ASSERT_FALSE(rep.ok());
+  EXPECT_NE(rep.error().message.find("fakeauditd"), std::string::npos) << rep.error().message;
+  // Direct install_rules refuses the same way, before deleting anything.
+  auto direct = install_rules(*c, rules, InstallOptions{});
+  ASSERT_FALSE(direct.ok());
+  auto now = c->list_rules();
+  ASSERT_TRUE(now.ok());
+  ASSERT_EQ(now->size(), 1u);
+  EXPECT_EQ(now->front(), foreign);
+  auto st = c->get_status();
+  EXPECT_EQ(st->pid, static_cast<uint32_t>(h.pid));
+  ASSERT_TRUE(src->restore().ok());
+}
+
+TEST_F(AuditKernelTest, EnobufsIsCountedAndReadingGoesOn) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  LiveConfig mcfg;
+  mcfg.enable_audit = false;
+  // 32 KiB (the kernel stores 64 KiB): one exec event (~9 records) fits, 60 do not.
+  mcfg.data.receive_buffer = 32 * 1024;
+  auto reader = open_source(SocketType::multicast, mcfg);
+  ASSERT_TRUE(reader);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  ASSERT_TRUE(src->install(rules).ok());
+  run_program("/bin/true", 60);  // ~540 records, nobody reads the multicast socket meanwhile
+  std::vector<Record> m;
+  (void)receive_until(*reader, m, [&](auto&) { return reader->counters().enobufs.load() > 0; });
+  EXPECT_GT(reader->counters().enobufs.load(), 0u);
+  // Not fatal: the same reader still gets a whole later event.
+  m.clear();
+  run_program("/bin/true", 1);
+  EXPECT_TRUE(receive_until(*reader, m, [&](auto& r) { return has_exec_event(r); }));
+  // The unicast reader (32 MiB) lost nothing.
+  std::vector<Record> u;
+  (void)receive_until(*src, u, [&](auto&) { return false; }, milliseconds(300));
+  EXPECT_EQ(src->counters().enobufs.load(), 0u);
+  ASSERT_TRUE(reader->restore().ok());
+  ASSERT_TRUE(src->restore().ok());
+}
+
+TEST_F(AuditKernelTest, InstallOrderEqualsAuditctlOrder) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  std::vector<RuleItem> rules{
+      item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=a"}, {"execve"}), "r1", 1),
+      item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_NEVER, {"arch=b64", "uid=0"}, {"openat"}), "r2", 2),
+      item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b32", "key=c"}, {"all"}), "r3", 3),
+      item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=d"}, {"openat"}), "r4", 4),
+  };
+  auto rep = src->install(rules);
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  const std::string me = std::to_string(::getpid());
+  std::vector<std::string> want{
+      "-a never,exit -S all -F pid=" + me,
+      "-a always,exit -F arch=b64 -S execve -F key=a",
+      "-a never,exit -F arch=b64 -S openat -F uid=0",
+      "-a always,exit -F arch=b32 -S all -F key=c",
+      "-a always,exit -F arch=b64 -S openat -F key=d",
+  };
+  EXPECT_EQ(auditctl_list(), want);
+  // Our own listing returns the same rules in the same order. `-S all` rules come back with
+  // the syscall-class bits at the top of mask[] cleared (kernel/auditfilter.c
+  // audit_to_entry_common expands and clears them), so only the others compare bytewise.
+  auto listed = src->control().list_rules();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 5u);
+  for (size_t i : {0u, 1u, 3u}) EXPECT_EQ((*listed)[i + 1], rules[i].bytes) << i;
+  ASSERT_TRUE(src->restore().ok());
+  EXPECT_TRUE(auditctl_list().empty());
+}
+
+TEST_F(AuditKernelTest, InstallPurgesForeignRules) {
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c->add_rule(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=old1"}, {"openat"})).ok());
+  ASSERT_TRUE(c->add_rule(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=old2"}, {"unlink"})).ok());
+  auto src = open_source(SocketType::automatic);
+  ASSERT_TRUE(src);
+  EXPECT_EQ(src->type(), SocketType::unicast);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  auto rep = src->install(rules);
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_EQ(rep->removed, 2u);
+  auto lines = auditctl_list();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1], "-a always,exit -F arch=b64 -S execve -F key=auspex_test");
+  ASSERT_TRUE(src->restore().ok());
+  EXPECT_TRUE(auditctl_list().empty());
+}
+
+TEST_F(AuditKernelTest, RejectedRuleIsReportedWithFileLine) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  // The same rule twice: the kernel answers EEXIST for the second (kernel/auditfilter.c
+  // audit_add_rule).
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 7),
+                              item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 9)};
+  auto rep = src->install(rules);
+  ASSERT_FALSE(rep.ok());
+  EXPECT_NE(rep.error().message.find("tests/netlink/test.rules:9: AUDIT_ADD_RULE: EEXIST (File exists)"),
+            std::string::npos)
+      << rep.error().message;
+  EXPECT_EQ(rep.error().message.find("test.rules:7"), std::string::npos);
+  EXPECT_TRUE(auditctl_list().empty()) << "a failed install must leave none of our rules";
+
+  // With ignore_rule_errors the good rules stay and the bad one is still reported.
+  src.reset();
+  LiveConfig cfg;
+  cfg.ignore_rule_errors = true;
+  auto src2 = open_source(SocketType::unicast, cfg);
+  ASSERT_TRUE(src2);
+  auto rep2 = src2->install(rules);
+  ASSERT_TRUE(rep2.ok()) << rep2.error().message;
+  ASSERT_EQ(rep2->errors.size(), 1u);
+  EXPECT_EQ(rep2->errors[0].line, 9);
+  EXPECT_EQ(auditctl_list().size(), 2u);
+  ASSERT_TRUE(src2->restore().ok());
+}
+
+TEST_F(AuditKernelTest, RestorePutsSettingsBack) {
+  LiveConfig cfg;
+  cfg.settings.backlog_limit(8192).backlog_wait_time(0).rate_limit(0);
+  auto src = open_source(SocketType::unicast, cfg);
+  ASSERT_TRUE(src);
+  auto c = ControlClient::open();
+  auto st = c->get_status();
+  EXPECT_EQ(st->backlog_limit, 8192u);
+  EXPECT_EQ(st->backlog_wait_time, 0u);
+  EXPECT_EQ(st->enabled, 1u);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "x", 1)};
+  ASSERT_TRUE(src->install(rules).ok());
+  ASSERT_TRUE(src->restore().ok());
+  ASSERT_TRUE(src->restore().ok()) << "restore is idempotent";
+  EXPECT_EQ(diff_from_rest(rest_), "");
+}
+
+// A holder SIGKILLed keeps its pid registered (MACHINE.md: until the next record or another
+// AUDIT_SET pid); the next start takes it over and replaces the dead run's rules.
+TEST_F(AuditKernelTest, SigkillRecoveryTakesOverStalePid) {
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(ready[0]);
+    LiveConfig cfg;
+    cfg.socket_type = SocketType::unicast;
+    auto s = LiveSource::open(cfg);
+    if (!s) ::_exit(1);
+    std::vector<RuleItem> rules{item(exec_rule("dead_run"), "x", 1)};
+    if (!(*s)->install(rules)) ::_exit(2);
+    char ok = 1;
+    (void)!::write(ready[1], &ok, 1);
+    for (;;) ::pause();
+  }
+  ::close(ready[1]);
+  char ok = 0;
+  ASSERT_EQ(::read(ready[0], &ok, 1), 1) << "child could not start a live source";
+  ::close(ready[0]);
+  ::kill(child, SIGKILL);
+  int wst;
+  ::waitpid(child, &wst, 0);
+
+  auto c = ControlClient::open();
+  auto st = c->get_status();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->pid, static_cast<uint32_t>(child)) << "the dead holder should still be registered";
+  // Not `auditctl -l` here: its exec would match the dead run's rule, and the kernel, failing
+  // to send that record to the dead pid, would reset it (MACHINE.md) before we could test.
+  auto left = c->list_rules();
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->size(), 2u) << "the dead run's rules outlive it";
+
+  auto src = open_source(SocketType::automatic);
+  ASSERT_TRUE(src);
+  EXPECT_EQ(src->type(), SocketType::unicast);
+  EXPECT_TRUE(src->choice().take_over_stale_pid);
+  EXPECT_NE(src->why().find(std::to_string(child) + " has exited"), std::string::npos) << src->why();
+  st = c->get_status();
+  EXPECT_EQ(st->pid, static_cast<uint32_t>(::getpid()));
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "x", 1)};
+  auto rep = src->install(rules);
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_EQ(rep->removed, 2u);  // the dead run's self-exclusion and rule
+  auto lines = auditctl_list();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "-a never,exit -S all -F pid=" + std::to_string(::getpid()));
+  run_program("/bin/true", 1);
+  std::vector<Record> recs;
+  EXPECT_TRUE(receive_until(*src, recs, [&](auto& r) { return has_exec_event(r); }));
+  ASSERT_TRUE(src->restore().ok());
+  st = c->get_status();
+  EXPECT_EQ(st->pid, 0u);
+  EXPECT_TRUE(auditctl_list().empty());
+  // enabled=1 stays: the dead run set it and this run found it so (TearDown resets it).
+}
+
+TEST_F(AuditKernelTest, ReceiveLoopStopsOnFlagAndPollsStatus) {
+  LiveConfig cfg;
+  cfg.status_poll_interval = milliseconds(50);
+  auto src = open_source(SocketType::unicast, cfg);
+  ASSERT_TRUE(src);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "x", 1)};
+  ASSERT_TRUE(src->install(rules).ok());
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> n{0};
+  std::thread t([&] {
+    auto r = src->receive([&](uint16_t, std::string_view) { n++; }, stop);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+  });
+  run_program("/bin/true", 3);
+  std::this_thread::sleep_for(milliseconds(400));
+  stop = true;
+  t.join();
+  EXPECT_GE(n.load(), 3u * 8);
+  EXPECT_GE(src->counters().status_polls.load(), 3u);
+  EXPECT_EQ(src->counters().status_poll_errors.load(), 0u);
+  EXPECT_EQ(src->counters().kernel_lost_since_open(), 0u);
+  ASSERT_TRUE(src->restore().ok());
+}
