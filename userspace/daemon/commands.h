@@ -10,6 +10,7 @@ namespace daemon_cli {
 using Args = std::span<char* const>;  // arguments after the subcommand name
 
 int replay_main(Args args);
+int run_main(Args args);  // the live collector (run_command.cpp)
 int proctree_main(Args args);  // userspace/proctree/cli.cpp
 
 }  // namespace daemon_cli
@@ -17,3 +18,7 @@ int proctree_main(Args args);  // userspace/proctree/cli.cpp
 namespace rules {
 int rules_cli_main(std::span<char* const> args);  // userspace/rules/cli.cpp
 }  // namespace rules
+
+namespace netlink {
+int doctor_main(std::span<char* const> args);  // userspace/netlink/doctor_cli.cpp
+}  // namespace netlink

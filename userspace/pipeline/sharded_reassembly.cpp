@@ -3,6 +3,7 @@
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include <algorithm>
+#include <mutex>
 
 namespace pipeline {
 
@@ -49,7 +50,10 @@ struct ShardedReassembly::Worker {
   std::vector<std::unique_ptr<Bundle>> bundle_storage;
   Batch* current = nullptr;  // being filled by the reader
   std::thread thread;
-  reassembly::Counters final_counters;
+  bool missed_tick = false;  // drop mode: a tick went by without a batch for this worker
+  mutable std::mutex stats_mu;
+  reassembly::Counters stats;  // copied after each batch, read by counters()
+  size_t open_events = 0;
 
   void process(Batch& b, Bundle& out_bundle) {
     for (const auto& it : b.items) {
@@ -81,7 +85,9 @@ struct ShardedReassembly::Worker {
     done.clear();
     out_bundle.tick = b.tick;
     out_bundle.final = b.final;
-    if (b.final) final_counters = reassembler.counters();
+    std::lock_guard<std::mutex> lock(stats_mu);
+    stats = reassembler.counters();
+    open_events = reassembler.in_flight();
   }
 
   void run() {
@@ -127,6 +133,12 @@ ShardedReassembly::~ShardedReassembly() { finish(); }
 
 void ShardedReassembly::add(const reassembly::Input& in) {
   Worker& w = *workers_[in.header.serial % workers_.size()];
+  if (!w.current && !w.free_batches.try_dequeue(w.current)) {
+    // drop_when_full and this worker is max_queued_ticks behind: no room, counted.
+    dropped_records_.fetch_add(1, std::memory_order_relaxed);
+    if (++records_in_tick_ >= config_.records_per_tick) tick();
+    return;
+  }
   Batch& b = *w.current;
   Batch::Item it;
   it.header = in.header;
@@ -167,8 +179,24 @@ void ShardedReassembly::send_tick(bool final) {
   if (finished_) return;
   std::vector<Bundle*> inline_bundles;
   for (auto& w : workers_) {
+    if (!w->current) {
+      if (final) {
+        w->free_batches.wait_dequeue(w->current);  // the final flush must reach every worker
+      } else if (!w->free_batches.try_dequeue(w->current)) {
+        w->missed_tick = true;
+        continue;
+      }
+    }
     Batch* b = w->current;
-    b->clocks = clocks_;
+    if (w->missed_tick) {
+      // It missed clock updates: send every node's clock.
+      b->clocks.clear();
+      for (uint32_t n = 0; n < node_clock_.size(); ++n)
+        if (node_clock_[n] != INT64_MIN) b->clocks.emplace_back(n, node_clock_[n]);
+      w->missed_tick = false;
+    } else {
+      b->clocks = clocks_;
+    }
     b->tick = tick_no_;
     b->final = final;
     if (config_.shards == 0) {
@@ -179,7 +207,11 @@ void ShardedReassembly::send_tick(bool final) {
       inline_bundles.push_back(bundle);
     } else {
       w->in.enqueue(b);
-      if (!final) w->free_batches.wait_dequeue(w->current);
+      w->current = nullptr;
+      if (!final) {
+        if (config_.drop_when_full) w->free_batches.try_dequeue(w->current);
+        else w->free_batches.wait_dequeue(w->current);
+      }
     }
   }
   if (config_.shards == 0) write_bundles(inline_bundles);
@@ -202,7 +234,7 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
     const auto& docs = bundles[best]->docs;
     const uint32_t begin = pos[best] == 0 ? 0 : docs[pos[best] - 1].second;
     sink_.write(std::string_view(bundles[best]->bytes).substr(begin, docs[pos[best]].second - begin));
-    ++events_written_;
+    events_written_.fetch_add(1, std::memory_order_relaxed);
     ++pos[best];
   }
   for (Bundle* b : bundles) workers_[b->owner]->free_bundles.enqueue(b);
@@ -210,17 +242,24 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
 }
 
 void ShardedReassembly::writer_loop() {
+  // One bundle per worker per round. In drop mode a worker can skip a tick, so rounds may
+  // mix neighbouring ticks; each worker's output stays in order and nothing is left behind:
+  // the loop ends only when every worker has delivered its final bundle.
   std::vector<Bundle*> bundles;
-  for (;;) {
-    bool final = false;
-    for (auto& w : workers_) {
+  std::vector<bool> done(workers_.size(), false);
+  size_t remaining = workers_.size();
+  while (remaining) {
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      if (done[i]) continue;
       Bundle* b;
-      w->out.wait_dequeue(b);
-      final = final || b->final;
+      workers_[i]->out.wait_dequeue(b);
+      if (b->final) {
+        done[i] = true;
+        --remaining;
+      }
       bundles.push_back(b);
     }
     write_bundles(bundles);
-    if (final) break;
   }
   sink_.flush();
 }
@@ -239,8 +278,26 @@ void ShardedReassembly::finish() {
 
 reassembly::Counters ShardedReassembly::counters() const {
   reassembly::Counters total;
-  for (const auto& w : workers_) total += finished_ ? w->final_counters : reassembly::Counters{};
+  for (const auto& w : workers_) {
+    std::lock_guard<std::mutex> lock(w->stats_mu);
+    total += w->stats;
+  }
   return total;
+}
+
+size_t ShardedReassembly::queued_ticks() const {
+  size_t n = 0;
+  for (const auto& w : workers_) n += w->in.size_approx() + w->out.size_approx();
+  return n;
+}
+
+size_t ShardedReassembly::in_flight() const {
+  size_t n = 0;
+  for (const auto& w : workers_) {
+    std::lock_guard<std::mutex> lock(w->stats_mu);
+    n += w->open_events;
+  }
+  return n;
 }
 
 }  // namespace pipeline

@@ -31,6 +31,10 @@ struct ShardConfig {
   reassembly::Config reassembly;   // per worker
   size_t records_per_tick = 4096;
   size_t max_queued_ticks = 8;     // per worker, each direction
+  // false: add() blocks while a worker is max_queued_ticks behind (the caller's source
+  // absorbs: for live audit, the kernel backlog). true: add() never blocks; records that
+  // find no room are dropped and counted in dropped_records().
+  bool drop_when_full = false;
 };
 
 class ShardedReassembly {
@@ -50,9 +54,14 @@ class ShardedReassembly {
   // Flushes everything still open, writes it, and joins the threads.
   void finish();
 
-  // Totals over all workers; complete after finish().
+  // Totals over all workers: a snapshot taken after each tick while running, exact after
+  // finish(). Safe to call from any thread.
   reassembly::Counters counters() const;
-  uint64_t events_written() const { return events_written_; }
+  uint64_t events_written() const { return events_written_.load(std::memory_order_relaxed); }
+  uint64_t dropped_records() const { return dropped_records_.load(std::memory_order_relaxed); }
+  // Ticks queued to workers but not yet written (a measure of how far behind output is).
+  size_t queued_ticks() const;
+  size_t in_flight() const;
 
  private:
   struct Batch;
@@ -71,7 +80,8 @@ class ShardedReassembly {
   uint64_t tick_no_ = 0;
   bool finished_ = false;
   std::thread writer_;
-  uint64_t events_written_ = 0;
+  std::atomic<uint64_t> events_written_{0};
+  std::atomic<uint64_t> dropped_records_{0};
 };
 
 }  // namespace pipeline

@@ -1,0 +1,323 @@
+// auspex run [--config FILE] [--rules FILE]... [--output FILE] [--format ecs|events]
+// The live collector: kernel audit records -> reassembly -> documents -> NDJSON.
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json_writer.h"
+#include "daemon/commands.h"
+#include "daemon/config.h"
+#include "daemon/rule_sources.h"
+#include "ecs/ecs_formatter.h"
+#include "ecs/events_format.h"
+#include "netlink/live_source.h"
+#include "pipeline/sharded_reassembly.h"
+#include "record/header.h"
+#include "record/types.h"
+#include "sinks/fd_sink.h"
+#include "sinks/rotating_file_sink.h"
+
+namespace daemon_cli {
+namespace {
+
+constexpr const char* kRunUsage =
+    "usage: auspex run [--config FILE] [--rules FILE]... [--output FILE] [--format ecs|events]\n"
+    "Collects kernel audit events live and writes one NDJSON document per event.\n"
+    "With no --config: the embedded default (Session View rules, session metadata on,\n"
+    "NDJSON to stdout). Prints `ready` on stderr once the rules are installed and it is\n"
+    "receiving. SIGTERM/SIGINT: flush, remove our rules, give the audit pid back.\n"
+    "  --config FILE   JSON config (keys: see README, Configuration)\n"
+    "  --rules FILE    an auditctl-syntax rule file (repeatable; after the config's rules)\n"
+    "  --output FILE   write documents to FILE instead of stdout (- = stdout)\n"
+    "  --format F      ecs (default) or events\n";
+
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+void on_signal(int sig) {
+  g_signal.store(sig);
+  g_stop.store(true);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocking recv returns EINTR and the loop sees g_stop
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a closed stdout is a counted sink error, not a kill
+}
+
+uint64_t rss_bytes() {
+  std::ifstream f("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  f >> size >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Stats {
+  const netlink::Counters* source = nullptr;
+  const pipeline::ShardedReassembly* pipe = nullptr;
+  const sinks::Sink* sink = nullptr;
+  uint64_t bad_records = 0;
+};
+
+std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events, uint64_t& last_records,
+                       bool final) {
+  const auto c = s.pipe->counters();
+  const uint64_t events = s.pipe->events_written();
+  const uint64_t records = s.source->records.load();
+  std::string out;
+  core::JsonWriter w(out);
+  w.begin_object();
+  w.key("stats").string(final ? "final" : "interval");
+  w.key("events").unsigned_number(events);
+  w.key("records").unsigned_number(records);
+  if (interval_s > 0) {
+    w.key("events_per_second").unsigned_number(static_cast<uint64_t>((events - last_events) / interval_s));
+    w.key("records_per_second").unsigned_number(static_cast<uint64_t>((records - last_records) / interval_s));
+  }
+  last_events = events;
+  last_records = records;
+  w.key("kernel").begin_object();
+  w.key("lost").unsigned_number(s.source->kernel_lost.load());
+  w.key("lost_since_start").unsigned_number(s.source->kernel_lost_since_open());
+  w.key("backlog").unsigned_number(s.source->kernel_backlog.load());
+  w.end_object();
+  w.key("enobufs").unsigned_number(s.source->enobufs.load());
+  w.key("recv_errors").unsigned_number(s.source->recv_errors.load());
+  w.key("bad_records").unsigned_number(s.bad_records);
+  w.key("reassembly").begin_object();
+  w.key("in_flight").unsigned_number(s.pipe->in_flight());
+  w.key("eoe").unsigned_number(c.completed_eoe);
+  w.key("standalone").unsigned_number(c.completed_standalone);
+  w.key("timeouts").unsigned_number(c.completed_timeout);
+  w.key("evictions").unsigned_number(c.evicted_cap);
+  w.key("late_records").unsigned_number(c.late_records);
+  w.key("duplicate_records").unsigned_number(c.duplicate_records);
+  w.end_object();
+  w.key("queue").begin_object();
+  w.key("queued_ticks").unsigned_number(s.pipe->queued_ticks());
+  w.key("dropped_records").unsigned_number(s.pipe->dropped_records());
+  w.end_object();
+  w.key("sink_errors").unsigned_number(s.sink->errors());
+  w.key("rss_bytes").unsigned_number(rss_bytes());
+  w.end_object();
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace
+
+int run_main(Args args) {
+  std::string config_path, output, format;
+  std::vector<std::string> extra_rules;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    auto value = [&](std::string& dst) {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "auspex run: %s needs a value\n%s", args[i], kRunUsage);
+        return false;
+      }
+      dst = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::fputs(kRunUsage, stdout);
+      return 0;
+    } else if (a == "--config") {
+      if (!value(config_path)) return 2;
+    } else if (a == "--rules") {
+      if (!value(v)) return 2;
+      extra_rules.push_back(v);
+    } else if (a == "--output") {
+      if (!value(output)) return 2;
+    } else if (a == "--format") {
+      if (!value(format)) return 2;
+      if (format != "ecs" && format != "events") {
+        std::fprintf(stderr, "auspex run: --format '%s': expected ecs or events\n", format.c_str());
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "auspex run: unknown argument '%s'\n%s", args[i], kRunUsage);
+      return 2;
+    }
+  }
+
+  Config config = embedded_default();
+  if (!config_path.empty()) {
+    auto c = load_config(config_path);
+    if (!c) {
+      std::fprintf(stderr, "auspex run: %s\n", c.error().message.c_str());
+      return 2;
+    }
+    config = std::move(c.value());
+  }
+  if (!output.empty()) config.output.path = output;
+  if (!format.empty()) config.format = format;
+
+  RuleSources rs = gather_rules(config, extra_rules);
+  for (const auto& d : rs.set.warnings) std::fprintf(stderr, "auspex run: warning: %s\n", d.to_string().c_str());
+  for (const auto& d : rs.set.notices) std::fprintf(stderr, "auspex run: note: %s\n", d.to_string().c_str());
+  for (const auto& d : rs.set.errors) std::fprintf(stderr, "auspex run: %s\n", d.to_string().c_str());
+  if (!rs.set.errors.empty() && !config.ignore_errors) {
+    std::fprintf(stderr, "auspex run: %zu rule error(s); nothing was changed in the kernel "
+                         "(set \"ignore_errors\": true to install the valid rules anyway)\n",
+                 rs.set.errors.size());
+    return 2;
+  }
+
+  // Output first: a bad path must fail before the kernel is touched.
+  std::unique_ptr<sinks::Sink> sink;
+  if (config.output.path.empty() || config.output.path == "-") {
+    sink = std::make_unique<sinks::FdSink>(1);
+  } else {
+    auto s = sinks::RotatingFileSink::open(config.output.path, config.output.rotate_bytes, config.output.rotate_keep);
+    if (!s) {
+      std::fprintf(stderr, "auspex run: %s\n", s.error().message.c_str());
+      return 2;
+    }
+    sink = std::move(s.value());
+  }
+
+  std::unique_ptr<ecs::FormatterFactory> factory;
+  if (config.format == "events") {
+    factory = ecs::make_events_factory();
+  } else {
+    ecs::Options o;
+    o.include_raw_message = config.include_raw_message;
+    o.include_warnings = config.include_warnings;
+    o.resolve_ids = config.resolve_ids;
+    factory = ecs::make_ecs_factory(o);
+  }
+
+  netlink::LiveConfig lc;
+  lc.socket_type = *netlink::parse_socket_type(config.socket_type);
+  lc.keep_rules_on_exit = config.keep_rules_on_exit;
+  lc.ignore_rule_errors = config.ignore_errors;
+  auto failure = config.failure_mode == "panic" ? 2u : config.failure_mode == "log" ? 1u : 0u;
+  const auto& fs = rs.set.settings;
+  lc.settings.backlog_limit(fs.backlog_limit ? fs.backlog_limit->value : config.backlog_limit)
+      .rate_limit(fs.rate_limit ? fs.rate_limit->value : config.rate_limit)
+      .failure(fs.failure ? fs.failure->value : failure);
+  // Never stall audited syscalls on a slow reader (USERS.md #2) unless told to (`none`).
+  if (config.backpressure != Backpressure::kNone)
+    lc.settings.backlog_wait_time(fs.backlog_wait_time ? fs.backlog_wait_time->value : 0);
+
+  install_signal_handlers();
+  auto opened = netlink::LiveSource::open(lc);
+  if (!opened) {
+    std::fprintf(stderr, "auspex run: %s\n(`auspex doctor` explains the audit setup and what to change)\n",
+                 opened.error().message.c_str());
+    return 1;
+  }
+  auto& source = *opened.value();
+  std::fprintf(stderr, "auspex run: %s\n", source.why().c_str());
+
+  std::vector<netlink::RuleItem> items;
+  for (const auto& r : rs.set.rules) items.push_back({r.bytes, r.where.file, r.where.line, r.text});
+  if (source.choice().may_change_rules) {
+    auto rep = source.install(items);
+    if (!rep) {
+      std::fprintf(stderr, "auspex run: installing rules failed: %s\n", rep.error().message.c_str());
+      (void)source.restore();
+      return 1;
+    }
+    std::fprintf(stderr, "auspex run: removed %zu existing rule(s), installed %zu (self-exclusion included)\n",
+                 rep->removed, rep->added);
+    for (const auto& e : rep->errors)
+      std::fprintf(stderr, "auspex run: %s:%d: %s: %s\n", e.file.c_str(), e.line, e.text.c_str(), e.message.c_str());
+  } else {
+    std::fprintf(stderr, "auspex run: reading read-only: the kernel's rules are left as they are\n");
+  }
+
+  pipeline::ShardConfig sc;
+  sc.shards = config.shards;
+  sc.reassembly.timeout_ms = config.event_timeout_ms;
+  sc.reassembly.standalone_timeout_ms = std::min<int64_t>(200, config.event_timeout_ms);
+  sc.records_per_tick = 1024;
+  sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth;
+  pipeline::ShardedReassembly pipe(sc, *factory, *sink);
+
+  Stats stats{&source.counters(), &pipe, sink.get(), 0};
+  std::string line;
+  uint64_t index = 0;
+  auto on_record = [&](uint16_t type, std::string_view payload) {
+    reassembly::Input in;
+    record::Header h;
+    if (record::parse_netlink_header(type, payload, h) != record::HeaderError::kNone) {
+      ++stats.bad_records;  // control replies, or damaged text: counted in stats
+      return;
+    }
+    // The same text auditd would log (type=NAME msg=audit(...): ...), so documents and
+    // event.original read the same live and in replay.
+    std::string scratch;
+    line.assign("type=");
+    line.append(record::type_name(type, scratch));
+    line.append(" msg=");
+    const size_t payload_at = line.size();
+    line.append(payload);
+    in.header = h;
+    in.header.body = std::string_view(line).substr(payload_at + static_cast<size_t>(h.body.data() - payload.data()),
+                                                   h.body.size());
+    in.line = line;
+    in.index = index++;
+    in.line_no = index;
+    in.clock_ms = now_ms();
+    pipe.add(in);
+  };
+
+  std::fprintf(stderr, "ready\n");
+  std::fflush(stderr);
+  uint64_t last_events = 0, last_records = 0;
+  auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.stats_interval_s);
+  auto last_tick = std::chrono::steady_clock::now();
+  int rc = 0;
+  while (!g_stop.load()) {
+    auto got = source.receive_once(on_record, std::chrono::milliseconds(20));
+    if (!got) {
+      std::fprintf(stderr, "auspex run: receiving failed: %s\n", got.error().message.c_str());
+      rc = 1;
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_tick >= std::chrono::milliseconds(20)) {
+      pipe.set_clock(0, now_ms());
+      pipe.tick();
+      last_tick = now;
+      (void)source.poll_status();
+    }
+    if (config.stats_interval_s > 0 && now >= next_stats) {
+      std::fputs(stats_json(stats, config.stats_interval_s, last_events, last_records, false).c_str(), stderr);
+      next_stats = now + std::chrono::duration<double>(config.stats_interval_s);
+    }
+  }
+  if (int sig = g_signal.load()) std::fprintf(stderr, "auspex run: %s: stopping\n", strsignal(sig));
+  pipe.finish();
+  sink->flush();
+  auto restored = source.restore();
+  if (!restored) {
+    std::fprintf(stderr, "auspex run: restoring the kernel's audit state: %s\n", restored.error().message.c_str());
+    rc = 1;
+  }
+  std::fputs(stats_json(stats, 0, last_events, last_records, true).c_str(), stderr);
+  return rc;
+}
+
+}  // namespace daemon_cli
