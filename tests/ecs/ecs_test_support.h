@@ -72,6 +72,31 @@ inline std::vector<std::unique_ptr<reassembly::Event>> events_from_log(std::stri
   return events;
 }
 
+// One event from whole record texts (which may hold bytes a log line cannot, e.g. '\n'
+// inside a user message read from netlink). Records that do not parse are skipped.
+inline std::unique_ptr<reassembly::Event> make_event(const std::vector<std::string>& records) {
+  auto e = std::make_unique<reassembly::Event>();
+  for (const std::string& line : records) {
+    record::Header h;
+    if (record::parse_log_header(line, h) != record::HeaderError::kNone) continue;
+    if (e->records.empty()) {
+      e->serial = h.serial;
+      e->sec = h.sec;
+      e->msec = h.msec;
+    }
+    reassembly::RecordRef r;
+    r.type = h.type;
+    r.offset = static_cast<uint32_t>(e->text.size());
+    r.length = static_cast<uint32_t>(line.size());
+    r.body_offset = r.offset + static_cast<uint32_t>(h.body.data() - line.data());
+    r.body_length = static_cast<uint32_t>(h.body.size());
+    e->text.append(line);
+    e->text.push_back('\n');
+    e->records.push_back(r);
+  }
+  return e;
+}
+
 inline std::vector<std::string> format_all(const ecs::FormatterFactory& factory,
                                            const std::vector<std::unique_ptr<reassembly::Event>>& events) {
   auto f = factory.make();

@@ -1,0 +1,188 @@
+// Unit and hostile-input tests of the ECS formatter: decoding (hex, EXECVE, PROCTITLE,
+// SOCKADDR, keys), unknown record types, and JSON validity for quotes, backslashes, control
+// bytes, newlines, invalid UTF-8 and a 100 KB argument.
+#include <gtest/gtest.h>
+
+#include "core/hex.h"
+#include "ecs_test_support.h"
+
+namespace {
+
+using ecs_test::Flat;
+
+struct Doc {
+  std::string json;
+  Flat flat;
+};
+
+Doc format(const std::vector<std::string>& records, ecs::Options opt = {}) {
+  opt.resolve_ids = false;
+  opt.include_warnings = true;
+  auto factory = ecs::make_ecs_factory(opt);
+  auto f = factory->make();
+  auto ev = ecs_test::make_event(records);
+  Doc d;
+  f->append(*ev, d.json);
+  EXPECT_EQ(d.json.back(), '\n');
+  EXPECT_EQ(d.json.find('\n'), d.json.size() - 1) << "one line per document";
+  simdjson::dom::parser p;
+  simdjson::dom::element e;
+  auto err = p.parse(d.json).get(e);
+  EXPECT_EQ(err, simdjson::SUCCESS) << d.json;
+  if (err == simdjson::SUCCESS) d.flat = ecs_test::flatten(e);
+  return d;
+}
+
+std::string hex(std::string_view s) {
+  std::string h = core::hex_encode(s);
+  for (char& c : h) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return h;
+}
+
+const std::string kSyscall =
+    "type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 "
+    "a3=4 items=1 ppid=1 pid=100 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 "
+    "fsgid=1000 tty=pts0 ses=3 comm=\"bash\" exe=\"/usr/bin/bash\" key=\"exec\"";
+
+TEST(EcsFormatter, ExecveArgsHexAndProctitle) {
+  Doc d = format({kSyscall,
+                  "type=EXECVE msg=audit(1700000000.123:42): argc=3 a0=\"ls\" a1=" + hex("a b\"c") + " a2=\"-l\"",
+                  "type=PROCTITLE msg=audit(1700000000.123:42): proctitle=" + hex(std::string("ls\0a b\0-l", 9))});
+  EXPECT_EQ(d.flat["process.args"], R"(["ls","a b"c","-l"])");
+  EXPECT_EQ(d.flat["process.args_count"], "3");
+  EXPECT_EQ(d.flat["process.title"], "\"ls a b -l\"");
+  EXPECT_EQ(d.flat["auditd.data.argc"], "3");
+  EXPECT_EQ(d.flat["event.action"], "\"executed\"");
+  EXPECT_EQ(d.flat["tags"], R"(["exec"])");
+  EXPECT_EQ(d.flat["@timestamp"], "\"2023-11-14T22:13:20.123Z\"");
+}
+
+TEST(EcsFormatter, LongArgumentSplitOverRecords) {
+  // 100 KB argument: a1_len + a1[i] chunks over two EXECVE records, one chunk hex-encoded.
+  std::string big(100 * 1024, 'x');
+  for (size_t i = 0; i < big.size(); i += 997) big[i] = 'y';
+  std::vector<std::string> recs = {kSyscall};
+  std::string rec = "type=EXECVE msg=audit(1700000000.123:42): argc=3 a0=\"cat\" a1_len=" + std::to_string(big.size());
+  size_t chunk = 0, pos = 0;
+  while (pos < big.size()) {
+    const size_t n = std::min<size_t>(7500, big.size() - pos);
+    std::string part = big.substr(pos, n);
+    rec += " a1[" + std::to_string(chunk) + "]=" + (chunk == 3 ? hex(part) : "\"" + part + "\"");
+    pos += n;
+    ++chunk;
+    if (chunk == 7) {  // the kernel starts a new EXECVE record when one is full
+      recs.push_back(rec);
+      rec = "type=EXECVE msg=audit(1700000000.123:42):";
+    }
+  }
+  rec += " a2=\"/etc/hosts\"";
+  recs.push_back(rec);
+  Doc d = format(recs);
+  EXPECT_EQ(d.flat["process.args"], "[\"cat\",\"" + big + "\",\"/etc/hosts\"]");
+  EXPECT_EQ(d.flat["process.args_count"], "3");
+  EXPECT_EQ(d.flat.count("auditd.warnings"), 0u) << d.flat["auditd.warnings"];
+}
+
+TEST(EcsFormatter, MissingArgumentsAreCountedNotDropped) {
+  Doc d = format({kSyscall, "type=EXECVE msg=audit(1700000000.123:42): argc=4 a0=\"a\" a1=\"b\""});
+  EXPECT_EQ(d.flat["process.args"], R"(["a","b"])");
+  EXPECT_EQ(d.flat["process.args_count"], "4");
+  EXPECT_NE(d.flat["auditd.warnings"].find("failed to find arg a2"), std::string::npos);
+}
+
+TEST(EcsFormatter, HostileBytesGiveValidJson) {
+  // A path with quote, backslash, newline, tab, DEL, \x01 and invalid UTF-8 (kernel hex).
+  const std::string name = std::string("/tmp/a\"b\\c\nd\te\x7f\x01") + "\xff\xfe" + "\xc3\x28" + "\xe2\x82";
+  const std::string comm = std::string("x\x1b[31m\"y");
+  Doc d = format({"type=SYSCALL msg=audit(1700000000.123:43): arch=c000003e syscall=2 success=no exit=-13 a0=1 a1=2 "
+                  "a2=3 a3=4 items=1 ppid=1 pid=100 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 "
+                  "egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm=" + hex(comm) + " exe=" + hex(name) + " key=(null)",
+                  "type=CWD msg=audit(1700000000.123:43): cwd=" + hex("/ro\"ot"),
+                  "type=PATH msg=audit(1700000000.123:43): item=0 name=" + hex(name) +
+                      " inode=5 dev=08:01 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"});
+  // Invalid bytes become U+FFFD one per byte; everything else survives.
+  const std::string want = std::string("/tmp/a\"b\\c\nd\te\x7f\x01") + "\xef\xbf\xbd\xef\xbf\xbd" + "\xef\xbf\xbd(" +
+                           "\xef\xbf\xbd\xef\xbf\xbd";
+  EXPECT_EQ(d.flat["file.path"], "\"" + want + "\"");
+  EXPECT_EQ(d.flat["process.executable"], "\"" + want + "\"");
+  EXPECT_EQ(d.flat["process.name"], "\"" + comm + "\"");
+  EXPECT_EQ(d.flat["process.working_directory"], "\"/ro\"ot\"");
+  EXPECT_EQ(d.flat["auditd.data.exit"], "\"EACCES\"");
+  EXPECT_EQ(d.flat["event.outcome"], "\"failure\"");
+  EXPECT_EQ(d.flat["file.mode"], "\"0644\"");
+  // No raw control byte may reach the output.
+  for (char c : d.json.substr(0, d.json.size() - 1)) EXPECT_GE(static_cast<unsigned char>(c), 0x20u);
+}
+
+TEST(EcsFormatter, UserMessageWithNewlineAndQuotes) {
+  // A user-space sender can put anything in msg='...' (the kernel does not escape it).
+  Doc d = format({"type=USER_CMD msg=audit(1700000000.123:44): pid=1 uid=0 auid=1000 ses=2 msg='cwd=\"/\" "
+                  "cmd=\"echo 'hi'\nrm -rf \\\"x\\\"\" exe=\"/usr/bin/sudo\" terminal=pts/0 res=success'"});
+  EXPECT_EQ(d.flat["auditd.message_type"], "\"user_cmd\"");
+  EXPECT_EQ(d.flat["event.outcome"], "\"success\"");
+}
+
+TEST(EcsFormatter, UnknownRecordTypeIsKeptWithWarning) {
+  ecs::Options opt;
+  opt.resolve_ids = false;
+  opt.include_warnings = true;
+  auto factory = std::make_unique<ecs::EcsFormatterFactory>(opt);
+  auto f = factory->make();
+  auto ev = ecs_test::make_event({kSyscall, "type=UNKNOWN[1999] msg=audit(1700000000.123:42): mystery=42 other=\"x\""});
+  std::string out;
+  f->append(*ev, out);
+  simdjson::dom::parser p;
+  Flat flat = ecs_test::flatten(p.parse(out).value());
+  EXPECT_EQ(flat["auditd.data.mystery"], "\"42\"");
+  EXPECT_EQ(flat["auditd.data.other"], "\"x\"");
+  EXPECT_NE(flat["auditd.warnings"].find("unknown record type UNKNOWN[1999]"), std::string::npos);
+  EXPECT_EQ(factory->stats().unknown_record_types.load(), 1u);
+  EXPECT_EQ(factory->stats().documents.load(), 1u);
+}
+
+TEST(EcsFormatter, SeveralKeysAndSockaddrs) {
+  const std::string keys = hex(std::string("net\x01" "exfil", 9));
+  Doc d = format({"type=SYSCALL msg=audit(1700000000.123:45): arch=c000003e syscall=42 success=no exit=-115 a0=3 "
+                  "a1=7ffd a2=1c a3=0 items=0 ppid=1 pid=100 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 "
+                  "sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"curl\" exe=\"/usr/bin/curl\" key=" + keys,
+                  "type=SOCKADDR msg=audit(1700000000.123:45): saddr=0A000050000000002A0014504001081C000000000000200E00000000"});
+  EXPECT_EQ(d.flat["tags"], R"(["net","exfil"])");
+  EXPECT_EQ(d.flat["destination.ip"], "\"2a00:1450:4001:81c::200e\"");
+  EXPECT_EQ(d.flat["destination.port"], "80");
+  EXPECT_EQ(d.flat["auditd.data.socket.family"], "\"ipv6\"");
+  EXPECT_EQ(d.flat["auditd.data.exit"], "\"EINPROGRESS\"");
+  EXPECT_EQ(d.flat["network.direction"], "\"egress\"");
+  EXPECT_EQ(d.flat.count("auditd.session"), 0u);  // unset session is dropped
+
+  Doc u = format({"type=SYSCALL msg=audit(1700000000.123:46): arch=c000003e syscall=42 success=yes exit=0 a0=3 a1=1 "
+                  "a2=2 a3=0 items=0 ppid=1 pid=9 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+                  "tty=(none) ses=1 comm=\"c\" exe=\"/c\" key=(null)",
+                  "type=SOCKADDR msg=audit(1700000000.123:46): saddr=01002F72756E2F646275732F73797374656D5F6275735F736F636B657400"});
+  EXPECT_EQ(u.flat["destination.address"], "\"/run/dbus/system_bus_socket\"");
+  EXPECT_EQ(u.flat.count("tags"), 0u);
+}
+
+TEST(EcsFormatter, TruncatedAndGarbageRecordsStillGiveADocument) {
+  for (const std::string& body : {std::string("arch="), std::string("a=\"unterminated"), std::string("= = ="),
+                                  std::string("msg='"), std::string("saddr=0"), std::string("\"\"\"''''")}) {
+    for (const char* type : {"SYSCALL", "SOCKADDR", "EXECVE", "PATH", "USER_LOGIN", "AVC", "LOGIN", "USER_START"}) {
+      Doc d = format({std::string("type=") + type + " msg=audit(1700000000.123:47): " + body});
+      EXPECT_FALSE(d.flat.empty()) << type << " " << body;
+    }
+  }
+}
+
+TEST(EcsFormatter, RawMessageOffAndPreserveOriginal) {
+  ecs::Options opt;
+  opt.include_raw_message = false;
+  Doc d = format({kSyscall}, opt);
+  EXPECT_EQ(d.flat.count("event.original"), 0u);
+  opt.include_raw_message = true;
+  opt.preserve_original_event = true;
+  d = format({kSyscall}, opt);
+  EXPECT_EQ(d.flat["event.original"], ecs_test::jq(kSyscall));
+  EXPECT_EQ(d.flat["auditd.messages"], "[" + ecs_test::jq(kSyscall) + "]");
+  EXPECT_EQ(d.flat["tags"], R"(["exec","preserve_original_event"])");
+}
+
+}  // namespace
