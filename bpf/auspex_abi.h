@@ -38,24 +38,27 @@ enum auspex_counter {
 	AUSPEX_CNT_FILENAME_TRUNCATED = 2, /* filename did not fit AUSPEX_FILENAME_MAX */
 	AUSPEX_CNT_CWD_TRUNCATED = 3,      /* cwd deeper/longer than the walk allows */
 	AUSPEX_CNT_ARGV_READ_FAILED = 4,   /* bpf_probe_read_user of argv failed: argv empty */
-	AUSPEX_CNT_MAX = 5,
+	AUSPEX_CNT_EXE_TRUNCATED = 5,      /* exe path deeper/longer than the walk allows */
+	AUSPEX_CNT_MAX = 6,
 };
 
 /* Capture bounds. Powers of two so the verifier can bound offsets with a mask. */
 #define AUSPEX_FILENAME_MAX 512
 #define AUSPEX_ARGV_MAX 2048
-#define AUSPEX_CWD_MAX 2048
-#define AUSPEX_CWD_COMPONENT_MAX 256 /* NAME_MAX + 1 */
-#define AUSPEX_CWD_DEPTH 32
-#define AUSPEX_EXEC_TAIL_MAX (AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX + AUSPEX_CWD_MAX)
+#define AUSPEX_PATH_MAX 2048 /* cwd and exe, each */
+#define AUSPEX_PATH_COMPONENT_MAX 256 /* NAME_MAX + 1 */
+#define AUSPEX_PATH_DEPTH 32
+#define AUSPEX_EXEC_TAIL_MAX (AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX + 2 * AUSPEX_PATH_MAX)
 
 /* auspex_exec.flags */
 #define AUSPEX_EXEC_ARGV_TRUNCATED (1u << 0)
 #define AUSPEX_EXEC_FILENAME_TRUNCATED (1u << 1)
 #define AUSPEX_EXEC_CWD_TRUNCATED (1u << 2)
-/* cwd is a list of NUL-terminated components, leaf first (the dentry walk order); the
- * user side reverses it. Set when the walk reached the root; else the path is relative. */
+/* cwd and exe are lists of NUL-terminated components, leaf first (the dentry walk order);
+ * the user side reverses them. COMPLETE: the walk reached the root; else it is partial. */
 #define AUSPEX_EXEC_CWD_COMPLETE (1u << 3)
+#define AUSPEX_EXEC_EXE_TRUNCATED (1u << 4)
+#define AUSPEX_EXEC_EXE_COMPLETE (1u << 5)
 
 /* auspex_task.flags */
 #define AUSPEX_TASK_CHILD_SUBREAPER (1u << 0) /* signal->is_child_subreaper */
@@ -111,9 +114,10 @@ struct auspex_exec {
 	struct auspex_str filename; /* bprm->filename, no NUL counted */
 	struct auspex_str argv;     /* NUL-separated, as in /proc/PID/cmdline */
 	struct auspex_str cwd;      /* components leaf first, each NUL-terminated */
+	struct auspex_str exe;      /* mm->exe_file, same encoding as cwd */
 	__u8 tail[AUSPEX_EXEC_TAIL_MAX];
 };
-AUSPEX_STATIC_ASSERT(sizeof(struct auspex_exec) == 128 + AUSPEX_EXEC_TAIL_MAX, "auspex_exec size");
+AUSPEX_STATIC_ASSERT(sizeof(struct auspex_exec) == 136 + AUSPEX_EXEC_TAIL_MAX, "auspex_exec size");
 
 struct auspex_exit {
 	struct auspex_hdr hdr;

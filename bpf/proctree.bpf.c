@@ -106,30 +106,31 @@ int BPF_PROG(auspex_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-/* Writes the cwd of t as components, leaf first, each NUL-terminated, into dst (a region of
- * AUSPEX_CWD_MAX bytes). Walks dentries up to the task's root, crossing mounts through
- * struct mount (bpf_d_path is not allowed in tp_btf programs). */
-static __always_inline __u32 read_cwd(struct task_struct *t, __u8 *dst, __u32 *flags)
+/* Writes the path (d, vmnt) as components, leaf first, each NUL-terminated, into dst (a
+ * region of AUSPEX_PATH_MAX bytes). Walks dentries up to the task's root, crossing mounts
+ * through struct mount (bpf_d_path is not allowed in tp_btf programs). Sets complete_flag in
+ * *flags when it reached the root, else truncated_flag (and counts cause). */
+static __always_inline __u32 read_path(struct task_struct *t, struct dentry *d, struct vfsmount *vmnt,
+				       __u8 *dst, __u32 *flags, __u32 complete_flag,
+				       __u32 truncated_flag, __u32 cause)
 {
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
-	struct dentry *d = BPF_CORE_READ(fs, pwd.dentry);
-	struct vfsmount *vmnt = BPF_CORE_READ(fs, pwd.mnt);
 	struct dentry *root_d = BPF_CORE_READ(fs, root.dentry);
 	struct vfsmount *root_mnt = BPF_CORE_READ(fs, root.mnt);
 	struct mount *mnt = container_of(vmnt, struct mount, mnt);
 	__u32 off = 0;
 	int i;
 
-	for (i = 0; i < AUSPEX_CWD_DEPTH; i++) {
+	for (i = 0; i < AUSPEX_PATH_DEPTH; i++) {
 		if (d == root_d && vmnt == root_mnt) {
-			*flags |= AUSPEX_EXEC_CWD_COMPLETE;
+			*flags |= complete_flag;
 			return off;
 		}
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
 		if (d == BPF_CORE_READ(vmnt, mnt_root) || d == parent) {
 			struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
 			if (mp == mnt) { /* the root of the mount tree */
-				*flags |= AUSPEX_EXEC_CWD_COMPLETE;
+				*flags |= complete_flag;
 				return off;
 			}
 			d = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -137,18 +138,18 @@ static __always_inline __u32 read_cwd(struct task_struct *t, __u8 *dst, __u32 *f
 			vmnt = &mp->mnt;
 			continue;
 		}
-		if (off > AUSPEX_CWD_MAX - AUSPEX_CWD_COMPONENT_MAX)
+		if (off > AUSPEX_PATH_MAX - AUSPEX_PATH_COMPONENT_MAX)
 			break;
 		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
-		long n = bpf_probe_read_kernel_str(dst + (off & (AUSPEX_CWD_MAX - 1)),
-						   AUSPEX_CWD_COMPONENT_MAX, name);
+		long n = bpf_probe_read_kernel_str(dst + (off & (AUSPEX_PATH_MAX - 1)),
+						   AUSPEX_PATH_COMPONENT_MAX, name);
 		if (n <= 0)
 			break;
 		off += n;
 		d = parent;
 	}
-	*flags |= AUSPEX_EXEC_CWD_TRUNCATED;
-	count(AUSPEX_CNT_CWD_TRUNCATED);
+	*flags |= truncated_flag;
+	count(cause);
 	return off;
 }
 
@@ -193,9 +194,23 @@ int BPF_PROG(auspex_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	e->argv.len = alen;
 
 	/* cwd */
-	__u8 *cwd = e->tail + AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX;
-	e->cwd.off = base + AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX;
-	e->cwd.len = read_cwd(p, cwd, &flags);
+	__u32 cwd_off = AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX;
+	struct fs_struct *fs = BPF_CORE_READ(p, fs);
+	e->cwd.off = base + cwd_off;
+	e->cwd.len = read_path(p, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt),
+			       e->tail + cwd_off, &flags, AUSPEX_EXEC_CWD_COMPLETE,
+			       AUSPEX_EXEC_CWD_TRUNCATED, AUSPEX_CNT_CWD_TRUNCATED);
+
+	/* exe: mm->exe_file, the resolved binary (an interpreter for a script), as audit's
+	 * exe= and /proc/PID/exe give it; filename is what the caller passed to execve. */
+	__u32 exe_off = cwd_off + AUSPEX_PATH_MAX;
+	struct file *exe = BPF_CORE_READ(p, mm, exe_file);
+	e->exe.off = base + exe_off;
+	e->exe.len = 0;
+	if (exe)
+		e->exe.len = read_path(p, BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt),
+				       e->tail + exe_off, &flags, AUSPEX_EXEC_EXE_COMPLETE,
+				       AUSPEX_EXEC_EXE_TRUNCATED, AUSPEX_CNT_EXE_TRUNCATED);
 	e->flags = flags;
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -11,7 +11,8 @@ namespace proctree {
 namespace {
 
 std::vector<uint8_t> exec_sample(std::string_view filename, std::string_view argv,
-                                 std::string_view cwd_leaf_first, uint32_t flags) {
+                                 std::string_view cwd_leaf_first, uint32_t flags,
+                                 std::string_view exe_leaf_first = "") {
   std::vector<uint8_t> buf(sizeof(auspex_exec), 0);
   auto* x = reinterpret_cast<auspex_exec*>(buf.data());
   x->hdr.kind = AUSPEX_EV_EXEC;
@@ -31,12 +32,14 @@ std::vector<uint8_t> exec_sample(std::string_view filename, std::string_view arg
   put(x->filename, filename, off);
   put(x->argv, argv, off + AUSPEX_FILENAME_MAX);
   put(x->cwd, cwd_leaf_first, off + AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX);
+  put(x->exe, exe_leaf_first, off + AUSPEX_FILENAME_MAX + AUSPEX_ARGV_MAX + AUSPEX_PATH_MAX);
   return buf;
 }
 
 TEST(AbiDecode, Exec) {
   auto buf = exec_sample("/bin/ls", std::string_view("ls\0-l\0", 6), std::string_view("b\0a\0", 4),
-                         AUSPEX_EXEC_CWD_COMPLETE);
+                         AUSPEX_EXEC_CWD_COMPLETE | AUSPEX_EXEC_EXE_COMPLETE,
+                         std::string_view("ls\0bin\0usr\0", 12));
   AbiDecoder d;
   TreeEvent e;
   ASSERT_EQ(d.decode(buf.data(), buf.size(), e), DecodeError::kNone);
@@ -47,6 +50,7 @@ TEST(AbiDecode, Exec) {
   EXPECT_EQ(e.filename, "/bin/ls");
   EXPECT_EQ(e.argv, std::string_view("ls\0-l", 5));
   EXPECT_EQ(e.cwd, "/a/b");
+  EXPECT_EQ(e.exe, "/usr/bin/ls");  // resolved (merged /usr), unlike the filename
   EXPECT_EQ(e.ts_boot_ns, 123u);
 }
 

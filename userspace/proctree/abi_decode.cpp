@@ -9,7 +9,7 @@
 static_assert(sizeof(auspex_hdr) == 24);
 static_assert(sizeof(auspex_task) == 72);
 static_assert(sizeof(auspex_fork) == 112);
-static_assert(sizeof(auspex_exec) == 128 + AUSPEX_EXEC_TAIL_MAX);
+static_assert(sizeof(auspex_exec) == 136 + AUSPEX_EXEC_TAIL_MAX);
 static_assert(sizeof(auspex_exit) == 104);
 static_assert(sizeof(auspex_setsid) == 96);
 static_assert(sizeof(auspex_setpgid) == 104);
@@ -56,6 +56,25 @@ bool str_in(const auspex_str& s, const void* data, size_t size, std::string_view
   return true;
 }
 
+// Components leaf first ("b\0a\0" for /a/b) -> "/a/b"; "" when the walk did not finish.
+void join_components(std::string_view raw, bool complete, std::string& out) {
+  out.clear();
+  if (!complete) return;
+  size_t end = raw.size();
+  while (end > 0 && raw[end - 1] == '\0') --end;
+  // Walk from the root end (the last component) back to the leaf.
+  while (end > 0) {
+    size_t start = raw.rfind('\0', end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    if (end > start) {
+      out.push_back('/');
+      out.append(raw.substr(start, end - start));
+    }
+    end = start == 0 ? 0 : start - 1;
+  }
+  if (out.empty()) out = "/";
+}
+
 }  // namespace
 
 DecodeError AbiDecoder::decode(const void* data, size_t size, TreeEvent& out) {
@@ -91,20 +110,12 @@ DecodeError AbiDecoder::decode(const void* data, size_t size, TreeEvent& out) {
         return DecodeError::kBadString;
       // argv ends with the NUL of its last argument; drop it so splitting gives no empty arg.
       if (!out.argv.empty() && out.argv.back() == '\0') out.argv.remove_suffix(1);
-      cwd_.clear();
-      // Components leaf first ("b\0a\0" for /a/b): prepend each.
-      std::string_view rest = cwd_raw;
-      std::string built;
-      while (!rest.empty()) {
-        size_t nul = rest.find('\0');
-        std::string_view comp = rest.substr(0, nul);
-        if (!comp.empty()) built.insert(0, std::string("/").append(comp));
-        if (nul == std::string_view::npos) break;
-        rest.remove_prefix(nul + 1);
-      }
-      if (x.flags & AUSPEX_EXEC_CWD_COMPLETE) {
-        cwd_ = built.empty() ? "/" : built;
-      }  // else unknown: a truncated walk would give a wrong absolute path
+      std::string_view exe_raw;
+      if (!str_in(x.exe, data, size, exe_raw)) return DecodeError::kBadString;
+      // A partial walk would give a wrong absolute path: then the field stays unknown.
+      join_components(cwd_raw, x.flags & AUSPEX_EXEC_CWD_COMPLETE, cwd_);
+      join_components(exe_raw, x.flags & AUSPEX_EXEC_EXE_COMPLETE, exe_);
+      out.exe = exe_;
       out.cwd = cwd_;
       return DecodeError::kNone;
     }

@@ -27,7 +27,7 @@ class AbiDecoder {
 
  private:
   uint64_t ns_per_tick_;
-  std::string cwd_;  // the cwd components come leaf first; reassembled here
+  std::string cwd_, exe_;  // path components come leaf first; reassembled here
 };
 
 }  // namespace proctree

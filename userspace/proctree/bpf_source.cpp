@@ -125,7 +125,7 @@ std::vector<Counter> BpfSource::counters() const {
   std::vector<Counter> out;
   static constexpr const char* kNames[AUSPEX_CNT_MAX] = {
       "bpf.ringbuf_full", "bpf.argv_truncated", "bpf.filename_truncated", "bpf.cwd_truncated",
-      "bpf.argv_read_failed"};
+      "bpf.argv_read_failed", "bpf.exe_truncated"};
   for (uint32_t i = 0; i < AUSPEX_CNT_MAX; ++i) {
     uint64_t v = 0;
     if (m.skel) bpf_map_lookup_elem(bpf_map__fd(m.skel->maps.auspex_counters), &i, &v);

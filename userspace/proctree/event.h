@@ -50,6 +50,7 @@ struct TreeEvent {
   std::string_view filename;
   std::string_view argv;  // NUL-separated (as /proc/PID/cmdline)
   std::string_view cwd;   // absolute path, or empty when unknown
+  std::string_view exe;   // the resolved binary (/proc/PID/exe, audit exe=); empty: unknown
   bool argv_truncated = false;
   // kExit
   int32_t exit_code = 0;  // wait status: (code << 8) | signal

@@ -68,6 +68,7 @@ TreeEvent ProcfsProcess::as_event(EventKind kind, uint64_t ts_boot_ns) const {
   e.task = task;
   e.task.comm = comm;
   e.filename = exe;
+  e.exe = exe;
   e.argv = cmdline;
   if (!e.argv.empty() && e.argv.back() == '\0') e.argv.remove_suffix(1);
   e.cwd = cwd;

@@ -18,9 +18,13 @@ int64_t realtime_now_ns() {
 ProcfsSource::ProcfsSource(std::chrono::milliseconds rescan, std::string proc_root)
     : rescan_period_(rescan), proc_root_(std::move(proc_root)) {}
 
+ProcfsSource::Seen ProcfsSource::seen(const ProcfsProcess& p) {
+  return {p.task.start_ticks, std::hash<std::string>()(p.exe) ^ (std::hash<std::string>()(p.cmdline) * 31)};
+}
+
 core::Result<void> ProcfsSource::start() {
   // The service bootstraps the tree from /proc; remember the same set for the rescan diff.
-  for (const auto& p : scan_procfs(proc_root_)) known_[p.task.pid] = p.task.start_ticks;
+  for (const auto& p : scan_procfs(proc_root_)) known_[p.task.pid] = seen(p);
   next_rescan_ = std::chrono::steady_clock::now() + rescan_period_;
   return {};
 }
@@ -59,7 +63,7 @@ size_t ProcfsSource::apply_fact(const Fact& f, EventSink& sink) {
   if (const auto* x = std::get_if<AuditExec>(&f)) {
     const uint64_t ts = to_boot_ns(x->time_unix_ns);
     if (auto p = read_procfs_process(x->pid, proc_root_)) {
-      known_[p->task.pid] = p->task.start_ticks;
+      known_[p->task.pid] = seen(*p);
       sink.on_event(p->as_event(EventKind::kExec, ts));
       return 1;
     }
@@ -116,34 +120,39 @@ size_t ProcfsSource::rescan(EventSink& sink) {
   ++rescans_;
   const uint64_t ts = boottime_now_ns();
   auto procs = scan_procfs(proc_root_);
-  std::unordered_map<int32_t, uint64_t> now;
+  std::unordered_map<int32_t, Seen> now;
   now.reserve(procs.size());
   size_t n = 0;
   for (const auto& p : procs) {
-    now[p.task.pid] = p.task.start_ticks;
+    const Seen s = seen(p);
+    now[p.task.pid] = s;
     auto it = known_.find(p.task.pid);
-    if (it != known_.end() && it->second == p.task.start_ticks) continue;
-    if (it != known_.end()) {  // pid reused: the old one ended unseen
+    if (it != known_.end() && it->second.start_ticks == s.start_ticks &&
+        it->second.image_hash == s.image_hash)
+      continue;
+    if (it != known_.end() && it->second.start_ticks != s.start_ticks) {
+      // pid reused: the old one ended unseen
       TreeEvent gone;
       gone.kind = EventKind::kExit;
       gone.ts_boot_ns = ts;
       gone.task.pid = p.task.pid;
-      gone.task.start_ticks = it->second;
+      gone.task.start_ticks = it->second.start_ticks;
       gone.task.ids_known = false;
       sink.on_event(gone);
       ++n;
     }
-    // New since the last scan: reported as an exec (the fork itself is invisible here).
+    // New since the last scan, or an exec in place: reported as an exec (the fork itself
+    // is invisible here).
     sink.on_event(p.as_event(EventKind::kExec, ts));
     ++n;
   }
-  for (const auto& [pid, start] : known_) {
+  for (const auto& [pid, old] : known_) {
     if (now.count(pid)) continue;
     TreeEvent gone;
     gone.kind = EventKind::kExit;
     gone.ts_boot_ns = ts;
     gone.task.pid = pid;
-    gone.task.start_ticks = start;
+    gone.task.start_ticks = old.start_ticks;
     gone.task.ids_known = false;
     sink.on_event(gone);
     ++n;

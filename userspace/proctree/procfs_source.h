@@ -44,8 +44,14 @@ class ProcfsSource final : public EventSource, public AuditFactSink {
   std::chrono::milliseconds rescan_period_;
   std::string proc_root_;
   std::chrono::steady_clock::time_point next_rescan_{};
-  // pid -> start ticks of what this source has reported alive (for the rescan diff).
-  std::unordered_map<int32_t, uint64_t> known_;
+  // What this source has reported alive, for the rescan diff: an exec in place keeps pid
+  // and start, so the image (exe + cmdline) is compared too.
+  struct Seen {
+    uint64_t start_ticks = 0;
+    size_t image_hash = 0;
+  };
+  static Seen seen(const ProcfsProcess& p);
+  std::unordered_map<int32_t, Seen> known_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

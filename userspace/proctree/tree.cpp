@@ -155,7 +155,9 @@ void ProcessTree::set_snapshot(Process& p, const TaskSnapshot& t) {
 void ProcessTree::set_image(Process& p, const TreeEvent& e) {
   auto img = std::make_shared<Image>();
   img->cwd = std::string(e.cwd);
-  img->executable = absolute_path(e.filename, e.cwd);
+  // The resolved binary when known (matches audit exe= and /proc/PID/exe), else the path
+  // given to execve made absolute.
+  img->executable = !e.exe.empty() ? std::string(e.exe) : absolute_path(e.filename, e.cwd);
   img->name = std::string(path_basename(img->executable));
   if (img->name.empty()) img->name = std::string(e.task.comm);
   std::string_view a = e.argv;

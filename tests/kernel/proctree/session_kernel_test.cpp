@@ -188,7 +188,9 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     EXPECT_EQ(reports["bg"].pgid, reports["bg"].pid);          // background job: own group
     EXPECT_EQ(reports["short"].ppid, leader.pid);
     auto sh = ebpf.value()->lookup(leader.pid, 0, std::chrono::seconds(2));
-    EXPECT_EQ(sh.info->self.image->executable, "/bin/bash");
+    char bash[4096];
+    ASSERT_TRUE(realpath("/bin/bash", bash));  // exe_file is resolved, as audit's exe=
+    EXPECT_EQ(sh.info->self.image->executable, bash);
     auto a = ebpf.value()->lookup(reports["pipe_a"].pid, 0, std::chrono::seconds(2));
     EXPECT_EQ(a.info->self.image->executable, self_exe());
     ASSERT_GE(a.info->self.image->args.size(), 1u);
@@ -214,6 +216,10 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
       EXPECT_EQ(i.self.pgid, r.pgid);
       EXPECT_EQ(i.self.sid, r.sid);
       EXPECT_EQ(i.self.tty_minor, uint32_t(minor));
+      auto b = ebpf.value()->lookup(r.pid, 0, std::chrono::seconds(2));
+      EXPECT_EQ(i.self.image->executable, b.info->self.image->executable);
+      EXPECT_EQ(i.self.image->args, b.info->self.image->args);
+      EXPECT_EQ(i.self.image->cwd, b.info->self.image->cwd);
       ++compared;
     }
     EXPECT_EQ(compared, 4);
