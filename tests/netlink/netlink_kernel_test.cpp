@@ -478,3 +478,73 @@ TEST_F(AuditKernelTest, ReceiveLoopStopsOnFlagAndPollsStatus) {
   EXPECT_EQ(src->counters().kernel_lost_since_open(), 0u);
   ASSERT_TRUE(src->restore().ok());
 }
+
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string text;
+};
+
+Output run_auspex(const std::string& args) {
+  Output o;
+  std::string cmd = std::string(AUSPEX_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return o;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) o.text.append(buf, n);
+  int st = ::pclose(p);
+  o.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return o;
+}
+
+}  // namespace
+
+TEST_F(AuditKernelTest, DoctorIsHealthyAtRest) {
+  auto o = run_auspex("doctor --interval 100");
+  EXPECT_EQ(o.status, 0) << o.text;
+  EXPECT_NE(o.text.find("no other process holds the audit pid"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("healthy"), std::string::npos) << o.text;
+}
+
+TEST_F(AuditKernelTest, DoctorNamesFakeHolderAuditdAndJournald) {
+  Child& h = holder("fakeholder");
+  ASSERT_NE(h.pid, 0) << h.error;
+  Child& d = holder("auditd", /*multicast=*/true);
+  ASSERT_NE(d.pid, 0) << d.error;
+  Child& j = holder("systemd-journal", /*multicast=*/true);
+  ASSERT_NE(j.pid, 0) << j.error;
+  auto o = run_auspex("doctor --interval 100");
+  EXPECT_EQ(o.status, 1) << o.text;
+  EXPECT_NE(o.text.find("the audit pid is held by fakeholder (pid " + std::to_string(h.pid) + ")"),
+            std::string::npos)
+      << o.text;
+  EXPECT_NE(o.text.find("kill " + std::to_string(h.pid)), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("auditd is running (pid " + std::to_string(d.pid) + ")"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("systemctl disable --now auditd"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("systemd-journal (pid " + std::to_string(j.pid) + "), multicast reader"),
+            std::string::npos)
+      << o.text;
+  EXPECT_NE(o.text.find("systemctl mask --now systemd-journald-audit.socket"), std::string::npos) << o.text;
+  auto js = run_auspex("doctor --json --interval 0");
+  EXPECT_EQ(js.status, 1);
+  EXPECT_NE(js.text.find("{\"severity\":\"warn\",\"check\":\"audit_pid\""), std::string::npos) << js.text;
+
+  // After the holder is SIGKILLed the registration is stale: a note, not a problem.
+  kill_child(h);
+  kill_child(d);
+  kill_child(j);
+  auto after = run_auspex("doctor --interval 0");
+  EXPECT_EQ(after.status, 0) << after.text;
+  EXPECT_NE(after.text.find("has exited without unregistering"), std::string::npos) << after.text;
+}
+
+TEST_F(AuditKernelTest, DoctorWarnsBacklogTooLowForInstalledRules) {
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c->add_rule(exec_rule(kKey)).ok());
+  auto o = run_auspex("doctor --interval 0");
+  EXPECT_EQ(o.status, 1) << o.text;
+  EXPECT_NE(o.text.find("backlog_limit 64 is too low for 1 rule(s)"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("auditctl -b 8192"), std::string::npos) << o.text;
+}

@@ -11,6 +11,7 @@
 
 #include "libaudit_rule.h"
 #include "netlink/datagram.h"
+#include "netlink/doctor.h"
 #include "netlink/errno_name.h"
 #include "netlink/process_info.h"
 #include "netlink/self_exclusion.h"
@@ -201,4 +202,81 @@ TEST(ProcessInfo, SelfAndMissing) {
   auto none = process_info(0x3fffffff);
   EXPECT_FALSE(none.alive);
   EXPECT_EQ(describe_process(none), "pid 1073741823 (exited)");
+}
+
+// diagnose() from facts, for what cannot be staged live: immutable, failure=2, rising lost.
+namespace {
+netlink::DoctorFacts healthy_facts() {
+  netlink::DoctorFacts f;
+  f.self_pid = 100;
+  f.root = true;
+  Status s;
+  s.enabled = 1;
+  s.failure = 1;
+  s.backlog_limit = 8192;
+  s.lost = 5;
+  f.status = s;
+  f.status_later = s;
+  f.rule_count = 3;
+  f.syscall_rule_count = 3;
+  return f;
+}
+const netlink::Finding* find(const std::vector<netlink::Finding>& v, const std::string& check,
+                             netlink::Severity sev) {
+  for (const auto& x : v)
+    if (x.check == check && x.severity == sev) return &x;
+  return nullptr;
+}
+}  // namespace
+
+TEST(Doctor, HealthyMachine) {
+  auto v = netlink::diagnose(healthy_facts());
+  EXPECT_TRUE(netlink::healthy(v)) << netlink::format_findings_text(v);
+  EXPECT_NE(find(v, "lost", netlink::Severity::note), nullptr);  // lost=5, not rising
+}
+
+TEST(Doctor, LostRising) {
+  auto f = healthy_facts();
+  f.status_later->lost = 12;
+  auto v = netlink::diagnose(f);
+  auto* x = find(v, "lost", netlink::Severity::error);
+  ASSERT_NE(x, nullptr);
+  EXPECT_NE(x->message.find("lost 7 record(s) in 1.0 s"), std::string::npos) << x->message;
+  EXPECT_FALSE(netlink::healthy(v));
+}
+
+TEST(Doctor, ImmutableAndPanic) {
+  auto f = healthy_facts();
+  f.status->enabled = 2;
+  f.status->failure = 2;
+  auto v = netlink::diagnose(f);
+  auto* im = find(v, "enabled", netlink::Severity::error);
+  ASSERT_NE(im, nullptr);
+  EXPECT_NE(im->fix.find("-e 2"), std::string::npos);
+  EXPECT_NE(find(v, "failure", netlink::Severity::warn), nullptr);
+}
+
+TEST(Doctor, NotRoot) {
+  netlink::DoctorFacts f;
+  f.root = false;
+  f.status_error = "AUDIT_GET: EPERM (Operation not permitted)";
+  auto v = netlink::diagnose(f);
+  auto* x = find(v, "access", netlink::Severity::error);
+  ASSERT_NE(x, nullptr);
+  EXPECT_NE(x->fix.find("run as root"), std::string::npos);
+}
+
+TEST(Doctor, JournaldSocketAndHolder) {
+  auto f = healthy_facts();
+  f.status->pid = 812;
+  f.holder = {812, true, "auditd"};
+  f.audit_sockets.push_back({4242, 1, 99, {4242, true, "systemd-journal"}});
+  auto v = netlink::diagnose(f);
+  auto* h = find(v, "audit_pid", netlink::Severity::warn);
+  ASSERT_NE(h, nullptr);
+  EXPECT_NE(h->message.find("auditd (pid 812)"), std::string::npos);
+  EXPECT_NE(h->fix.find("systemctl disable --now auditd"), std::string::npos);
+  auto* j = find(v, "journald", netlink::Severity::warn);
+  ASSERT_NE(j, nullptr);
+  EXPECT_NE(j->fix.find("systemctl mask --now systemd-journald-audit.socket"), std::string::npos);
 }

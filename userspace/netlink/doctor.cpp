@@ -126,7 +126,8 @@ std::vector<Finding> diagnose(const DoctorFacts& f) {
               "): systemd-journald-audit.socket makes it read and store every audit record too",
           "`systemctl mask --now systemd-journald-audit.socket && systemctl restart "
           "systemd-journald`");
-    } else if (multicast && s.process.pid != 0 && s.process.pid != f.status.value_or(Status{}).pid) {
+    } else if (multicast && s.process.pid != 0 && s.process.comm != "auditd" &&
+               s.process.pid != f.status.value_or(Status{}).pid) {
       add(Severity::note, "multicast_reader",
           describe_process(s.process) + " reads the audit multicast group (AUDIT_NLGRP_READLOG)",
           "");
