@@ -1,5 +1,6 @@
 #include "kernel_test_support.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <linux/audit.h>
 #include <signal.h>
@@ -13,6 +14,16 @@
 #include "netlink/control_client.h"
 
 namespace netlink_test {
+
+size_t open_fd_count() {
+  size_t n = 0;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (dirent* e = ::readdir(d))
+      if (e->d_name[0] != '.') ++n;
+    ::closedir(d);
+  }
+  return n;
+}
 
 std::string serial_of(const std::string& text) {
   auto open = text.find("audit(");
@@ -84,6 +95,7 @@ void AuditKernelTest::SetUp() {
                     "CAP_AUDIT_READ for multicast, CAP_NET_ADMIN for SO_RCVBUFFORCE); euid is "
                  << ::geteuid();
   lock_ = std::make_unique<AuditLock>();
+  fds_at_start_ = open_fd_count();
   auto c = netlink::ControlClient::open();
   ASSERT_TRUE(c.ok()) << c.error().message;
   auto st = c->get_status();
@@ -107,6 +119,7 @@ void AuditKernelTest::TearDown() {
   auto r = reset_audit_state(rest_);
   EXPECT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(diff_from_rest(rest_), "");
+  EXPECT_EQ(open_fd_count(), fds_at_start_) << "the test left a socket or file open";
   lock_.reset();
 }
 

@@ -22,6 +22,9 @@ struct Record {
   std::string text;
 };
 
+// Number of open fds of this process (/proc/self/fd).
+size_t open_fd_count();
+
 // "audit(1764122400.123:456): ..." -> "456" ("" when absent).
 std::string serial_of(const std::string& text);
 
@@ -49,6 +52,7 @@ class AuditKernelTest : public ::testing::Test {
                      std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
   netlink::Status rest_;
+  size_t fds_at_start_ = 0;  // open fds: a test must close every socket it opened
   std::unique_ptr<AuditLock> lock_;
   std::deque<Child> children_;
 };

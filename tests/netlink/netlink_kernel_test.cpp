@@ -548,3 +548,21 @@ TEST_F(AuditKernelTest, DoctorWarnsBacklogTooLowForInstalledRules) {
   EXPECT_NE(o.text.find("backlog_limit 64 is too low for 1 rule(s)"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("auditctl -b 8192"), std::string::npos) << o.text;
 }
+
+// While we hold the pid, another process's AUDIT_SET pid fails (EEXIST) and the kernel asks
+// us whether we are alive with AUDIT_REPLACE (kernel/audit.c audit_replace): counted, not
+// handed out as a record, and our registration stands.
+TEST_F(AuditKernelTest, ReplacePingIsCountedAndRegistrationStands) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  Child& intruder = holder("intruder");
+  EXPECT_EQ(intruder.pid, 0);
+  EXPECT_NE(intruder.error.find("EEXIST"), std::string::npos) << intruder.error;
+  std::vector<Record> recs;
+  EXPECT_TRUE(receive_until(*src, recs, [&](auto&) { return src->counters().replace_pings.load() > 0; }));
+  for (const auto& r : recs) EXPECT_NE(r.type, AUDIT_REPLACE);
+  auto c = ControlClient::open();
+  auto st = c->get_status();
+  EXPECT_EQ(st->pid, static_cast<uint32_t>(::getpid()));
+  ASSERT_TRUE(src->restore().ok());
+}
