@@ -20,7 +20,9 @@
 #    (an event split, merged or lost) fails the run (exit 1). `--stats` of auspex is shown.
 # 2. Timing: the page cache is warmed, then each reader runs REPS times, round-robin, output
 #    to /dev/null. Wall time of the whole process (start-up included; a fork+exec costs
-#    ~10 ms on this VM). events/s = events of that reader / median wall time.
+#    ~10 ms on this VM). events/s = events of that reader / median wall time. Also the
+#    median CPU time (user + sys of all threads, /usr/bin/time) and events per CPU-second,
+#    steadier than wall time when the shared machine is loaded.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -178,33 +180,42 @@ if ((all)); then
   events_of+=("$auparse_events" "$auparse_events")
 fi
 
-declare -A times
+# Wall time from the shell's clock; CPU time (user + sys, all threads) from /usr/bin/time,
+# which is less disturbed than wall time when other jobs load the machine.
+declare -A times cpus
 for ((r = 1; r <= reps; r++)); do
   for i in "${!cmds[@]}"; do
     t0=$EPOCHREALTIME
-    eval "${cmds[$i]}" >/dev/null 2>"$tmp/err" || die "${names[$i]} failed: $(tail -3 "$tmp/err")"
+    eval "/usr/bin/time -f '%U %S' -o $(printf '%q' "$tmp/cpu") ${cmds[$i]}" >/dev/null 2>"$tmp/err" \
+      || die "${names[$i]} failed: $(tail -3 "$tmp/err")"
     t1=$EPOCHREALTIME
     times[$i]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') "
+    cpus[$i]+="$(awk '{ printf "%.2f", $1 + $2 }' "$tmp/cpu") "
   done
 done
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "timing: $reps runs each, median wall time, output to /dev/null; load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
-printf '  %-34s %9s %10s %12s %9s\n' reader events "median s" "events/s" "MiB/s"
-declare -A eps
+printf '  %-34s %9s %10s %12s %9s %9s %12s\n' reader events "median s" "events/s" "MiB/s" "cpu s" "events/cpu-s"
+declare -A eps ecpu
 for i in "${!cmds[@]}"; do
   m=$(median "${times[$i]}")
+  c=$(median "${cpus[$i]}")
   e=${events_of[$i]}
   eps[$i]=$(awk -v e="$e" -v m="$m" 'BEGIN { printf "%.0f", e / m }')
-  printf '  %-34s %9d %10.3f %12d %9.1f\n' "${names[$i]}" "$e" "$m" "${eps[$i]}" \
-    "$(awk -v b="$bytes" -v m="$m" 'BEGIN { print b / 1048576 / m }')"
+  ecpu[$i]=$(awk -v e="$e" -v c="$c" 'BEGIN { printf "%.0f", (c > 0 ? e / c : 0) }')
+  printf '  %-34s %9d %10.3f %12d %9.1f %9.2f %12d\n' "${names[$i]}" "$e" "$m" "${eps[$i]}" \
+    "$(awk -v b="$bytes" -v m="$m" 'BEGIN { print b / 1048576 / m }')" "$c" "${ecpu[$i]}"
 done
 echo "  (ausearch rows: events = libauparse's count; ausearch prints every record)"
 r1=$(awk -v a="${eps[0]}" -v b="${eps[2]}" 'BEGIN { printf "%.2f", a / b }')
 r2=$(awk -v a="${eps[1]}" -v b="${eps[2]}" 'BEGIN { printf "%.2f", a / b }')
 echo
-echo "ratio auspex/libauparse (events/s): --shards 1: ${r1}x, --shards 2: ${r2}x (target >= 4x)"
+c1=$(awk -v a="${ecpu[0]}" -v b="${ecpu[2]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+c2=$(awk -v a="${ecpu[1]}" -v b="${ecpu[2]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+echo "ratio auspex/libauparse (events/s, wall): --shards 1: ${r1}x, --shards 2: ${r2}x (target >= 4x)"
+echo "ratio auspex/libauparse (events per CPU-second): --shards 1: ${c1}x, --shards 2: ${c2}x"
 if ((auspex_ok)); then
   echo "correctness: auspex events match the reference grouping, no record dropped"
 else
