@@ -90,7 +90,8 @@ std::optional<ProcfsProcess> read_procfs_process(int32_t pid, const std::string&
   p.comm = stat.substr(open_paren + 1, close_paren - open_paren - 1);
   const char* s = stat.c_str() + close_paren + 2;  // at field 3 (state)
   char* end;
-  ++s;  // state char
+  p.state = *s;
+  ++s;
   long ppid = std::strtol(s, &end, 10);
   long pgrp = std::strtol(end, &end, 10);
   long session = std::strtol(end, &end, 10);

@@ -62,7 +62,7 @@ size_t ProcfsSource::apply_fact(const Fact& f, EventSink& sink) {
   ++facts_applied_;
   if (const auto* x = std::get_if<AuditExec>(&f)) {
     const uint64_t ts = to_boot_ns(x->time_unix_ns);
-    if (auto p = read_procfs_process(x->pid, proc_root_)) {
+    if (auto p = read_procfs_process(x->pid, proc_root_); p && !p->torn()) {
       known_[p->task.pid] = seen(*p);
       sink.on_event(p->as_event(EventKind::kExec, ts));
       return 1;
@@ -124,9 +124,14 @@ size_t ProcfsSource::rescan(EventSink& sink) {
   now.reserve(procs.size());
   size_t n = 0;
   for (const auto& p : procs) {
+    if (p.state == 'Z' || p.state == 'X') continue;  // exited: its image is gone, report the end
+    auto it = known_.find(p.task.pid);
+    if (p.torn()) {  // read during exit or exec: keep what was known, look again next time
+      if (it != known_.end()) now[p.task.pid] = it->second;
+      continue;
+    }
     const Seen s = seen(p);
     now[p.task.pid] = s;
-    auto it = known_.find(p.task.pid);
     if (it != known_.end() && it->second.start_ticks == s.start_ticks &&
         it->second.image_hash == s.image_hash)
       continue;

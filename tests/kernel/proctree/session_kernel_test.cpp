@@ -120,11 +120,27 @@ int run_session(const std::string& report_file, int sleep_ms) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? minor : -2;
 }
 
+std::vector<std::string> wait_for_no_auspex_bpf() {
+  std::vector<std::string> left;
+  for (int i = 0; i < 30; ++i) {  // up to 3 s: MACHINE.md, programs linger ~1 s after close
+    left = proctree::testing::loaded_auspex_bpf_objects();
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return left;
+}
+
 class SessionKernelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (BPF)";
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) GTEST_SKIP() << "needs kernel BTF";
+  }
+  // Every test, on every path (the services are scoped inside the test bodies).
+  void TearDown() override {
+    if (geteuid() != 0) return;
+    auto left = wait_for_no_auspex_bpf();
+    EXPECT_TRUE(left.empty()) << "left loaded: " << left.front();
   }
 };
 
@@ -237,14 +253,11 @@ TEST_F(SessionKernelTest, NothingOfOursLeftLoaded) {
   {
     auto ebpf = proctree::Service::start(options(proctree::Backend::kEbpf));
     ASSERT_TRUE(ebpf.ok()) << ebpf.error().message;
-    EXPECT_FALSE(proctree::testing::loaded_auspex_bpf_objects().empty());
+    auto loaded = proctree::testing::loaded_auspex_bpf_objects();
+    // 4 programs, the ring buffer and the counters: the check below would see them
+    EXPECT_EQ(loaded.size(), 6u);
   }
-  std::vector<std::string> left;
-  for (int i = 0; i < 30; ++i) {  // up to 3 s: MACHINE.md, programs linger ~1 s after close
-    left = proctree::testing::loaded_auspex_bpf_objects();
-    if (left.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  auto left = wait_for_no_auspex_bpf();
   EXPECT_TRUE(left.empty()) << left.front();
 }
 
