@@ -23,7 +23,7 @@ while (($#)); do
   esac
 done
 [ -n "$file" ] || die "usage: bench/ausearch.sh [--reps N] FILE"
-[ -f "$file" ] && [ -r "$file" ] || die "cannot read log file '$file'"
+{ [ -f "$file" ] && [ -r "$file" ]; } || die "cannot read log file '$file'"
 [[ $reps =~ ^[0-9]+$ && $reps -ge 1 ]] || die "--reps must be >= 1"
 command -v ausearch >/dev/null || die "ausearch not found (Debian package auditd)"
 

@@ -42,7 +42,7 @@ while (($#)); do
   esac
 done
 [ -n "$file" ] || die "usage: bench/replay.sh [--reps N] [--all] FILE"
-[ -f "$file" ] && [ -r "$file" ] || die "cannot read log file '$file'"
+{ [ -f "$file" ] && [ -r "$file" ]; } || die "cannot read log file '$file'"
 [[ $reps =~ ^[0-9]+$ && $reps -ge 1 ]] || die "--reps must be >= 1"
 
 auspex=${AUSPEX:-$here/build/auspex}
@@ -53,7 +53,7 @@ if [ -z "$reader" ]; then
     [ -x "$c" ] && { reader=$c; break; }
   done
 fi
-[ -n "$reader" ] && [ -x "$reader" ] \
+{ [ -n "$reader" ] && [ -x "$reader" ]; } \
   || die "auparse_reader not found (ninja -C build auparse_reader, or set AUPARSE_READER=path)"
 for tool in jq awk ausearch; do command -v "$tool" >/dev/null || die "'$tool' not found"; done
 

@@ -135,14 +135,13 @@ cleanup() {
     auditctl -D -k "$key" >/dev/null || { say "ERROR: auditctl -D -k $key failed"; restore_failed=1; }
   fi
   # Let kauditd hand auditd what is still queued before auditd goes.
-  local i
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     [ "$(status_field backlog)" = 0 ] && break
     sleep 0.1
   done
   if [ -n "$auditd_pid" ] && kill -0 "$auditd_pid" 2>/dev/null; then
     kill -TERM "$auditd_pid"
-    for i in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$auditd_pid" 2>/dev/null; then
       say "auditd (pid $auditd_pid) ignored SIGTERM for 10 s: SIGKILL"
       kill -KILL "$auditd_pid"
@@ -166,7 +165,7 @@ cleanup() {
       || { say "ERROR: auditctl --reset_backlog_wait_time_actual: $msg"; restore_failed=1; }
   fi
   # A dead holder's pid is cleared when the kernel next tries to send (MACHINE.md).
-  for i in $(seq 30); do [ "$(status_field pid)" = 0 ] && break; sleep 0.1; done
+  for _ in $(seq 30); do [ "$(status_field pid)" = 0 ] && break; sleep 0.1; done
 
   local status1 rules1 f want got
   status1=$(auditctl -s)
@@ -251,7 +250,7 @@ chmod 0640 "$tmp/conf/auditd.conf"
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 9>&- &
 auditd_pid=$!
-for i in $(seq 50); do
+for _ in $(seq 50); do
   [ "$(status_field pid)" = "$auditd_pid" ] && break
   kill -0 "$auditd_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
   sleep 0.1
@@ -312,9 +311,9 @@ for p in "${worker_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 worker_pids=()
 t1=$EPOCHREALTIME
 auditctl -D -k "$key" >/dev/null || die "auditctl -D -k $key failed"
-for i in $(seq 50); do [ "$(status_field backlog)" = 0 ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ "$(status_field backlog)" = 0 ] && break; sleep 0.1; done
 kill -TERM "$auditd_pid"
-for i in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$auditd_pid" 2>/dev/null && die "auditd (pid $auditd_pid) still running 10 s after SIGTERM"
 wait "$auditd_pid" 2>/dev/null || true
 auditd_pid=
