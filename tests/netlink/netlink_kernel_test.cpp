@@ -22,6 +22,8 @@
 #include "netlink/live_source.h"
 #include "netlink/datagram.h"
 #include "netlink/self_exclusion.h"
+#include "netlink/cli.h"
+#include "rules/decoder.h"
 
 using namespace netlink;
 using namespace netlink_test;
@@ -565,4 +567,48 @@ TEST_F(AuditKernelTest, ReplacePingIsCountedAndRegistrationStands) {
   auto st = c->get_status();
   EXPECT_EQ(st->pid, static_cast<uint32_t>(::getpid()));
   ASSERT_TRUE(src->restore().ok());
+}
+
+// `auditctl -D` behind our back (USERS.md #6) shows as drift naming file:line; `-S all` rules
+// compare equal although the kernel lists them with the class bits cleared.
+TEST_F(AuditKernelTest, RuleDriftAfterForeignDelete) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  std::vector<RuleItem> rules{
+      item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 4),
+      item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b32", "key=all32"}, {"all"}), "-a always,exit -F arch=b32 -S all -k all32", 5)};
+  ASSERT_TRUE(src->install(rules).ok());
+  auto d0 = src->check_rules();
+  ASSERT_TRUE(d0.ok()) << d0.error().message;
+  EXPECT_TRUE(d0->ok()) << d0->describe();
+
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c->delete_rule(rules[0].bytes).ok());
+  ASSERT_TRUE(c->add_rule(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=intruder"}, {"openat"})).ok());
+  auto d1 = src->check_rules();
+  ASSERT_TRUE(d1.ok());
+  ASSERT_EQ(d1->missing.size(), 1u);
+  EXPECT_EQ(d1->missing[0].line, 4);
+  EXPECT_EQ(d1->foreign.size(), 1u);
+  EXPECT_EQ(d1->describe(), "1 of our rules is gone from the kernel (tests/netlink/test.rules:4); 1 rule(s) not ours were added");
+  ASSERT_TRUE(src->restore().ok());
+}
+
+// `auspex rules list` prints what `auditctl -l` prints, in the kernel's order.
+TEST_F(AuditKernelTest, RulesListMatchesAuditctl) {
+  auto c = ControlClient::open();
+  testing::internal::CaptureStdout();
+  int rc = rules_list_main({}, rules::to_auditctl_text);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "No rules\n");
+  EXPECT_EQ(rc, 0);
+  ASSERT_TRUE(c->add_rule(exec_rule(kKey)).ok());
+  ASSERT_TRUE(c->add_rule(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_NEVER, {"arch=b64", "uid=0"}, {"openat"})).ok());
+  ASSERT_TRUE(c->add_rule(self_exclusion_rule(4242)).ok());
+  testing::internal::CaptureStdout();
+  rc = rules_list_main({}, rules::to_auditctl_text);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, 0);
+  std::string want;
+  for (const auto& l : auditctl_list()) want += l + "\n";
+  EXPECT_EQ(out, want);
 }

@@ -12,6 +12,7 @@
 #include "libaudit_rule.h"
 #include "netlink/datagram.h"
 #include "netlink/doctor.h"
+#include "netlink/rule_drift.h"
 #include "netlink/errno_name.h"
 #include "netlink/process_info.h"
 #include "netlink/self_exclusion.h"
@@ -279,4 +280,21 @@ TEST(Doctor, JournaldSocketAndHolder) {
   auto* j = find(v, "journald", netlink::Severity::warn);
   ASSERT_NE(j, nullptr);
   EXPECT_NE(j->fix.find("systemctl mask --now systemd-journald-audit.socket"), std::string::npos);
+}
+
+TEST(RuleDrift, NormalizedCompare) {
+  RuleItem a{netlink_test::libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b32"}, {"all"}), "f", 1, "a"};
+  RuleItem b{netlink_test::libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64"}, {"execve"}), "f", 2, "b"};
+  // As the kernel lists `-S all`: class bits (top 16 of the last mask word) cleared.
+  RuleBytes listed_a = a.bytes;
+  listed_a[12 + 63 * 4 + 2] = 0;
+  listed_a[12 + 63 * 4 + 3] = 0;
+  std::vector<RuleItem> ours{a, b};
+  std::vector<RuleBytes> kernel{listed_a, b.bytes};
+  EXPECT_TRUE(compare_rules(ours, kernel).ok());
+  kernel = {listed_a};
+  auto d = compare_rules(ours, kernel);
+  ASSERT_EQ(d.missing.size(), 1u);
+  EXPECT_EQ(d.missing[0].line, 2);
+  EXPECT_TRUE(d.foreign.empty());
 }

@@ -72,12 +72,19 @@ core::Result<InstallReport> LiveSource::install(std::span<const RuleItem> rules)
   auto rep = install_rules(control_, rules, opt);
   if (!rep) return rep.error();
   guard_->note_rules(rep->installed);
+  installed_ = rep->installed_items;
   if (rep->rolled_back)
     return core::make_error("rules not installed (" + std::to_string(rep->errors.size()) +
                                 " rejected by the kernel; none of ours kept):\n" +
                                 describe_errors(rep.value()),
                             rep->errors.front().code);
   return rep;
+}
+
+core::Result<RuleDrift> LiveSource::check_rules() {
+  auto listed = control_.list_rules();
+  if (!listed) return listed.error();
+  return compare_rules(installed_, listed.value());
 }
 
 core::Result<Status> LiveSource::poll_status() {

@@ -20,6 +20,7 @@
 #include "netlink/counters.h"
 #include "netlink/data_socket.h"
 #include "netlink/kernel_state_guard.h"
+#include "netlink/rule_drift.h"
 #include "netlink/rule_install.h"
 #include "netlink/socket_choice.h"
 
@@ -58,6 +59,9 @@ class LiveSource {
   // file:line.
   core::Result<InstallReport> install(std::span<const RuleItem> rules);
 
+  // Lists the kernel's rules and compares them with what install() added (USERS.md #6).
+  core::Result<RuleDrift> check_rules();
+
   // Hands every record to cb until stop is true (checked every stop_latency). Polls the
   // kernel status every status_poll_interval. Returns only on stop or a fatal socket error.
   core::Result<void> receive(const RecordCallback& cb, const std::atomic<bool>& stop);
@@ -81,6 +85,7 @@ class LiveSource {
   SocketChoice choice_;
   std::optional<DataSocket> data_;
   std::unique_ptr<KernelStateGuard> guard_;
+  std::vector<RuleItem> installed_;
   Counters counters_;
   std::chrono::steady_clock::time_point next_poll_{};
 };

@@ -59,6 +59,7 @@ core::Result<InstallReport> install_rules(ControlClient& control, std::span<cons
     auto r = control.add_rule(item.bytes);
     if (r) {
       rep.installed.push_back(item.bytes);
+      rep.installed_items.push_back(item);
       ++rep.added;
     } else {
       rep.errors.push_back({item.file, item.line, item.text, r.error().message, r.error().code});
@@ -77,6 +78,7 @@ core::Result<InstallReport> install_rules(ControlClient& control, std::span<cons
   if (!rep.errors.empty() && !opt.ignore_errors) {
     (void)remove_rules(control, rep.installed);
     rep.installed.clear();
+    rep.installed_items.clear();
     rep.added = 0;
     rep.rolled_back = true;
   }

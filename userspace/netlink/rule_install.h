@@ -40,6 +40,7 @@ struct InstallReport {
   size_t removed = 0;                // rules found in the kernel and deleted
   size_t added = 0;                  // ours, self-exclusion included
   std::vector<RuleBytes> installed;  // what we added, in order (to remove on exit)
+  std::vector<RuleItem> installed_items;  // the same with file:line (self-exclusion first)
   std::vector<RuleError> errors;
   bool rolled_back = false;          // errors and !ignore_errors: nothing of ours remains
 };
