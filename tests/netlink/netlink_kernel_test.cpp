@@ -255,9 +255,17 @@ TEST_F(AuditKernelTest, AutoChoosesMulticastWhenAnotherProcessHoldsThePid) {
   EXPECT_NE(uni.error().message.find("fakeauditd (pid " + std::to_string(h.pid) + ")"), std::string::npos)
       << uni.error().message;
 
-  auto src = open_source(SocketType::automatic);
+  LiveConfig acfg;
+  acfg.settings.backlog_limit(8192);
+  auto src = open_source(SocketType::automatic, acfg);
   ASSERT_TRUE(src);
   EXPECT_EQ(src->type(), SocketType::multicast);
+  {
+    auto held = c->get_status();
+    ASSERT_TRUE(held.ok());
+    EXPECT_EQ(held->backlog_limit, rest_.backlog_limit) << "the holder's settings are not ours to change";
+    EXPECT_EQ(held->enabled, rest_.enabled);
+  }
   EXPECT_NE(src->why().find("fakeauditd (pid " + std::to_string(h.pid) + ")"), std::string::npos) << src->why();
   std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 3)};
   auto rep = src->install(rules);

@@ -125,6 +125,7 @@ TEST(SocketChoice, AutoFallsBackToMulticastAndNamesHolder) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->type, SocketType::multicast);
   EXPECT_FALSE(c->may_change_rules);
+  EXPECT_FALSE(c->may_change_status);
   EXPECT_NE(c->why.find("auditd (pid 812)"), std::string::npos) << c->why;
 }
 

@@ -51,9 +51,12 @@ core::Result<SocketChoice> choose_socket(SocketType requested, const Status& sta
               "auto) to read alongside it. No rule was changed",
           EEXIST);
     c.type = SocketType::multicast;
+    // The holder owns the audit configuration: neither its rules nor its status settings
+    // (enabled, backlog_limit, ...) are ours to change or to "restore" later.
     c.may_change_rules = false;
+    c.may_change_status = false;
     c.why = "multicast (read-only): the audit pid is held by " + who +
-            ", which owns the rules; they are left untouched";
+            ", which owns the rules and settings; they are left untouched";
     return c;
   }
   if (requested == SocketType::multicast) {
