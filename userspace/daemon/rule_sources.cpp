@@ -21,11 +21,19 @@ RuleSources gather_rules(const Config& config, const std::vector<std::string>& e
   patterns.insert(patterns.end(), extra_files.begin(), extra_files.end());
   for (const auto& pattern : patterns) {
     glob_t g{};
-    const int rc = ::glob(pattern.c_str(), GLOB_ERR | GLOB_NOCHECK, nullptr, &g);
+    const int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
     std::vector<std::string> matched;
     if (rc == 0)
       for (size_t i = 0; i < g.gl_pathc; ++i) matched.emplace_back(g.gl_pathv[i]);
     ::globfree(&g);
+    if (matched.empty()) {
+      if (pattern.find_first_of("*?[") == std::string::npos) {
+        matched.push_back(pattern);  // a plain path that is missing: parse_files reports it
+      } else {
+        out.set.warnings.push_back({rules::SourceLine{pattern, 0}, "the pattern matches no file"});
+        continue;
+      }
+    }
     std::sort(matched.begin(), matched.end());  // glob order is locale-dependent otherwise
     for (const auto& f : matched) {
       const rules::RuleSet one = rules::parse_files(std::span<const std::string>(&f, 1));

@@ -1,0 +1,158 @@
+// `auspex run` on the real kernel: with an exec rule and a key it emits exactly the exec
+// events of the commands we run (each once, with the key), and on SIGTERM it leaves the
+// audit state as it found it. Holds RESOURCE_LOCK audit; the audit_state fixture restores
+// the state even if this test crashes.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <simdjson.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "testing/subprocess.h"
+
+namespace {
+
+struct Daemon {
+  pid_t pid = -1;
+  std::string out, err;
+};
+
+bool wait_for_ready(const std::string& err_path, std::chrono::seconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (testing_support::slurp(err_path).find("ready\n") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+Daemon start(const std::vector<std::string>& args, const std::string& dir) {
+  Daemon d;
+  d.out = dir + "/out.ndjson";
+  d.err = dir + "/err.txt";
+  d.pid = fork();
+  if (d.pid == 0) {
+    freopen(d.out.c_str(), "w", stdout);
+    freopen(d.err.c_str(), "w", stderr);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(AUSPEX_BINARY));
+    argv.push_back(const_cast<char*>("run"));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(AUSPEX_BINARY, argv.data());
+    _exit(127);
+  }
+  return d;
+}
+
+int stop(Daemon& d) {
+  kill(d.pid, SIGTERM);
+  int status = 0;
+  waitpid(d.pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void run_command(const std::vector<std::string>& args) {
+  pid_t p = fork();
+  if (p == 0) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int st;
+  waitpid(p, &st, 0);
+}
+
+class RunKernel : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (CAP_AUDIT_CONTROL) to install audit rules";
+    char d[] = "/tmp/auspex-run-XXXXXX";
+    dir = mkdtemp(d);
+    before = testing_support::run("auditctl -s").out;
+  }
+  void TearDown() override {
+    if (dir.empty()) return;
+    // The daemon must have put back what it changed.
+    EXPECT_EQ(testing_support::run("auditctl -l").out, "No rules\n");
+    const std::string after = testing_support::run("auditctl -s").out;
+    for (const char* key : {"enabled ", "pid ", "backlog_limit ", "rate_limit ", "failure ", "backlog_wait_time "}) {
+      auto line = [&](const std::string& s) {
+        const size_t p = s.find(std::string("\n") + key);
+        return p == std::string::npos ? std::string() : s.substr(p + 1, s.find('\n', p + 1) - p - 1);
+      };
+      EXPECT_EQ(line(after), line(before)) << "audit status field '" << key << "' not restored";
+    }
+    testing_support::run("rm -rf " + dir);
+  }
+  std::string dir, before;
+};
+
+TEST_F(RunKernel, ExactlyTheExecsWeRanWithTheKey) {
+  const std::string rules = dir + "/e2e.rules";
+  std::ofstream(rules) << "# end-to-end\n-a always,exit -F arch=b64 -S execve -F key=auspex_e2e\n";
+  const std::string cfg = dir + "/cfg.json";
+  std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
+  Daemon d = start({"--config", cfg, "--rules", rules}, dir);
+  ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
+
+  const std::string marker = "auspex-e2e-" + std::to_string(getpid());
+  const int n = 7;
+  for (int i = 0; i < n; ++i) run_command({"/bin/echo", marker, std::to_string(i)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
+
+  simdjson::dom::parser p;
+  std::istringstream in(testing_support::slurp(d.out));
+  std::string line;
+  std::vector<int> seen(n, 0);
+  size_t docs = 0;
+  while (std::getline(in, line)) {
+    auto doc = p.parse(line);
+    ASSERT_EQ(doc.error(), simdjson::SUCCESS) << line;
+    ++docs;
+    bool has_key = false;
+    std::string a1, a2;
+    for (auto r : doc["records"].get_array()) {
+      std::string_view type = r["type"].get_string().value();
+      auto fields = r["fields"];
+      if (type == "SYSCALL") {
+        std::string_view key;
+        if (!fields["key"].get(key)) has_key = key == "auspex_e2e";
+      } else if (type == "EXECVE") {
+        std::string_view v;
+        if (!fields["a1"].get(v)) a1 = v;
+        if (!fields["a2"].get(v)) a2 = v;
+      }
+    }
+    if (a1 == marker) {
+      EXPECT_TRUE(has_key) << line;
+      ++seen.at(std::stoi(a2));
+    }
+  }
+  EXPECT_GT(docs, 0u);
+  for (int i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << "exec " << i << " seen " << seen[i] << " times";
+  const std::string err = testing_support::slurp(d.err);
+  EXPECT_NE(err.find("\"stats\":\"final\""), std::string::npos) << err;
+}
+
+TEST_F(RunKernel, BadRuleFailsBeforeTouchingTheKernel) {
+  const std::string rules = dir + "/bad.rules";
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve\n-a always,exit -S no_such_syscall\n";
+  auto r = testing_support::run(std::string(AUSPEX_BINARY) + " run --rules " + rules);
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find(rules + ":2:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was changed in the kernel"), std::string::npos) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,87 @@
+#include "sinks/rotating_file_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+std::string slurp(const std::string& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+class RotatingSink : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char d[] = "/tmp/auspex-sink-XXXXXX";
+    dir = mkdtemp(d);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::string dir;
+};
+
+TEST_F(RotatingSink, RotatesAtLineBoundariesAndKeepsN) {
+  const std::string path = dir + "/out.ndjson";
+  {
+    auto s = sinks::RotatingFileSink::open(path, 100, 2);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const std::string line = std::string(39, 'x') + "\n";  // 40 bytes
+    for (int i = 0; i < 10; ++i) s.value()->write(line);
+    s.value()->flush();
+    EXPECT_EQ(s.value()->errors(), 0u);
+    EXPECT_EQ(s.value()->bytes_written(), 400u);
+    EXPECT_EQ(s.value()->rotations(), 4u);  // 80 bytes per file: 5 files written
+  }
+  EXPECT_EQ(slurp(path).size(), 80u);
+  EXPECT_EQ(slurp(path + ".1").size(), 80u);
+  EXPECT_EQ(slurp(path + ".2").size(), 80u);
+  EXPECT_FALSE(std::filesystem::exists(path + ".3"));
+  for (const auto* p : {&path}) {
+    const std::string t = slurp(*p);
+    EXPECT_EQ(t.back(), '\n');
+  }
+}
+
+TEST_F(RotatingSink, BatchOfDocumentsSplitWithoutCuttingALine) {
+  const std::string path = dir + "/o";
+  auto s = sinks::RotatingFileSink::open(path, 50, 5);
+  ASSERT_TRUE(s.ok());
+  std::string batch;
+  for (int i = 0; i < 6; ++i) batch += "{\"n\":" + std::to_string(i) + ",\"pad\":\"aaaaaaaaaa\"}\n";  // 29-30 B
+  s.value()->write(batch);
+  s.value()->flush();
+  size_t total = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string t = slurp(e.path());
+    total += t.size();
+    EXPECT_LE(t.size(), 50u) << e.path();
+    EXPECT_EQ(t.back(), '\n');
+  }
+  EXPECT_EQ(total, batch.size());
+}
+
+TEST_F(RotatingSink, LineLongerThanLimitGetsItsOwnFile) {
+  const std::string path = dir + "/o";
+  auto s = sinks::RotatingFileSink::open(path, 10, 3);
+  ASSERT_TRUE(s.ok());
+  s.value()->write("short\n");
+  s.value()->write(std::string(30, 'L') + "\n");
+  s.value()->write("tail\n");
+  s.value()->flush();
+  EXPECT_EQ(slurp(path), "tail\n");
+  EXPECT_EQ(slurp(path + ".1"), std::string(30, 'L') + "\n");
+  EXPECT_EQ(slurp(path + ".2"), "short\n");
+}
+
+TEST_F(RotatingSink, UnwritablePathNamesIt) {
+  auto s = sinks::RotatingFileSink::open(dir + "/no/such/dir/out", 0, 1);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find(dir + "/no/such/dir/out"), std::string::npos);
+}
+
+}  // namespace
