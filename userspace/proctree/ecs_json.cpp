@@ -12,12 +12,13 @@ std::string rfc3339(int64_t unix_ms) {
   return s;
 }
 
-// The fields of SESSION_VIEW.md's `P`.
-void write_p(core::JsonWriter& w, const Process& p, const HostClock& c) {
-  w.key("pid").number(p.key.pid);
+}  // namespace
+
+void write_process_fields(core::JsonWriter& w, const Process& p, const HostClock& c, bool audit_fields) {
+  if (audit_fields) w.key("pid").number(p.key.pid);
   w.key("entity_id").string(entity_id(c, p.key.pid, p.key.start_ticks));
   if (p.key.start_ticks || p.ids_known) w.key("start").string(rfc3339(c.start_unix_ms(p.key.start_ticks)));
-  if (p.image) {
+  if (p.image && audit_fields) {
     if (!p.image->name.empty()) w.key("name").string(p.image->name);
     if (!p.image->executable.empty()) w.key("executable").string(p.image->executable);
     if (!p.image->args.empty()) {
@@ -36,14 +37,12 @@ void write_leader(core::JsonWriter& w, const char* name, bool has, const Process
                   const Process& self, const HostClock& c) {
   if (!has) return;  // SESSION_VIEW.md §1: omit a leader whose process is unknown
   w.key(name).begin_object();
-  write_p(w, leader, c);
+  write_process_fields(w, leader, c);
   w.key("same_as_process").boolean(leader.key == self.key);
   if (std::string_view(name) == "entry_leader")
     w.key("entry_meta").begin_object().key("type").string(entry_type_name(self.entry_type)).end_object();
   w.end_object();
 }
-
-}  // namespace
 
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,
                         const HostClock& c, int64_t boot_to_unix_ns) {
@@ -54,7 +53,7 @@ void append_change_json(std::string& out, EventKind action, const ProcessInfo& i
   w.key("@timestamp").string(rfc3339((int64_t(ts) + boot_to_unix_ns) / 1'000'000));
   w.key("event").begin_object().key("action").string(event_kind_name(action)).key("kind").string("event").end_object();
   w.key("process").begin_object();
-  write_p(w, p, c);
+  write_process_fields(w, p, c);
   if (p.has_tty()) {
     w.key("tty").begin_object().key("char_device").begin_object();
     w.key("major").number(p.tty_major).key("minor").number(p.tty_minor);

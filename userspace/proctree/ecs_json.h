@@ -5,11 +5,20 @@
 #include <cstdint>
 #include <string>
 
+#include "core/json_writer.h"
 #include "proctree/entity_id.h"
 #include "proctree/event.h"
 #include "proctree/process.h"
 
 namespace proctree {
+
+// The fields of SESSION_VIEW.md's `P` for one process, written into the current object.
+// audit_fields=false leaves out pid, name, executable, args and working_directory: an
+// audit document takes those from its own records (SESSION_VIEW.md §3, auspex).
+void write_process_fields(core::JsonWriter& w, const Process& p, const HostClock& c, bool audit_fields = true);
+// `name: {P..., same_as_process[, entry_meta]}` when has is true (unknown leaders are left out).
+void write_leader(core::JsonWriter& w, const char* name, bool has, const Process& leader,
+                  const Process& self, const HostClock& c);
 
 // Appends one JSON object (no newline). boot_to_unix_ns converts CLOCK_BOOTTIME stamps.
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,

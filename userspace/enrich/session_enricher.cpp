@@ -1,0 +1,40 @@
+#include "enrich/session_enricher.h"
+
+#include "proctree/service.h"
+
+namespace enrich {
+
+const char* to_string(SessionMiss m) {
+  switch (m) {
+    case SessionMiss::kNone: return "none";
+    case SessionMiss::kNoPid: return "no_pid";
+    case SessionMiss::kNotFound: return "not_found";
+    case SessionMiss::kTimedOut: return "timed_out";
+    case SessionMiss::kExeMismatch: return "exe_mismatch";
+    case SessionMiss::kCount: break;
+  }
+  return "?";
+}
+
+SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe) {
+  SessionResult r;
+  if (pid <= 0) {
+    r.miss = SessionMiss::kNoPid;
+  } else {
+    proctree::LookupResult l = service_.lookup(pid, event_unix_ns, max_wait_, exe);
+    switch (l.status) {
+      case proctree::LookupStatus::kFound:
+        r.miss = SessionMiss::kNone;
+        r.info = std::move(l.info);
+        break;
+      case proctree::LookupStatus::kNotFound: r.miss = SessionMiss::kNotFound; break;
+      case proctree::LookupStatus::kTimedOut: r.miss = SessionMiss::kTimedOut; break;
+      case proctree::LookupStatus::kExeMismatch: r.miss = SessionMiss::kExeMismatch; break;
+    }
+  }
+  if (r.miss == SessionMiss::kNone) enriched_.fetch_add(1, std::memory_order_relaxed);
+  else missed_[static_cast<size_t>(r.miss)].fetch_add(1, std::memory_order_relaxed);
+  return r;
+}
+
+}  // namespace enrich

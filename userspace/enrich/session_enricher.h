@@ -1,0 +1,63 @@
+// Session View enrichment (Elastic's add_session_metadata): the process of an audit event
+// looked up in the process tree, with its parent and its group, session and entry leaders.
+// Called from every reassembly worker: lookups go through proctree::Service, which is
+// thread-safe; the counters here are atomics.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "proctree/entity_id.h"
+#include "proctree/process.h"
+
+namespace proctree {
+class Service;
+}
+
+namespace enrich {
+
+// Why an event went out without session fields. Each has a counter and, with
+// include_warnings, a line in auditd.warnings.
+enum class SessionMiss : uint8_t {
+  kNone = 0,
+  kNoPid,        // the event has no process (CONFIG_CHANGE alone, user records without pid)
+  kNotFound,     // the tree caught up and has no such pid (exited before we saw it, or
+                 // a pid from another pid namespace)
+  kTimedOut,     // the tree did not catch up within max_wait
+  kExeMismatch,  // the pid's record is another executable than the event's exe=
+  kCount
+};
+
+const char* to_string(SessionMiss m);
+
+struct SessionResult {
+  SessionMiss miss = SessionMiss::kNoPid;
+  std::optional<proctree::ProcessInfo> info;  // set when miss == kNone
+};
+
+class SessionEnricher {
+ public:
+  SessionEnricher(proctree::Service& service, proctree::HostClock clock,
+                  std::chrono::milliseconds max_wait = std::chrono::milliseconds(500))
+      : service_(service), clock_(std::move(clock)), max_wait_(max_wait) {}
+
+  // pid from the SYSCALL (or user) record, the event's time, its exe= (may be empty).
+  SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe);
+
+  const proctree::HostClock& clock() const { return clock_; }
+  uint64_t enriched() const { return enriched_.load(std::memory_order_relaxed); }
+  uint64_t missed(SessionMiss m) const { return missed_[static_cast<size_t>(m)].load(std::memory_order_relaxed); }
+
+ private:
+  proctree::Service& service_;
+  proctree::HostClock clock_;
+  std::chrono::milliseconds max_wait_;
+  std::atomic<uint64_t> enriched_{0};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(SessionMiss::kCount)> missed_{};
+};
+
+}  // namespace enrich
