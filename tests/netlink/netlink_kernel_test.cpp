@@ -23,6 +23,7 @@
 #include "netlink/datagram.h"
 #include "netlink/self_exclusion.h"
 #include "netlink/cli.h"
+#include "netlink/doctor.h"
 #include "rules/decoder.h"
 
 using namespace netlink;
@@ -192,7 +193,10 @@ TEST_F(AuditKernelTest, UnicastNlmsgLenIsPayloadOnly) {
       }
       nlmsghdr h;
       std::memcpy(&h, buf.data(), sizeof(h));
-      if (h.nlmsg_type != AUDIT_SYSCALL) continue;
+      // Our exec's SYSCALL, not the one the kernel attaches to our own AUDIT_SET/ADD_RULE.
+      const std::string_view raw(reinterpret_cast<const char*>(buf.data()), n.value());
+      if (h.nlmsg_type != AUDIT_SYSCALL || raw.find("key=\"auspex_test\"") == std::string_view::npos)
+        continue;
       received = n.value();
       nlmsg_len = h.nlmsg_len;
       DatagramStats st;
@@ -408,53 +412,70 @@ TEST_F(AuditKernelTest, RestorePutsSettingsBack) {
 // A holder SIGKILLed keeps its pid registered (MACHINE.md: until the next record or another
 // AUDIT_SET pid); the next start takes it over and replaces the dead run's rules.
 TEST_F(AuditKernelTest, SigkillRecoveryTakesOverStalePid) {
-  int ready[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  pid_t child = ::fork();
-  if (child == 0) {
-    ::close(ready[0]);
-    LiveConfig cfg;
-    cfg.socket_type = SocketType::unicast;
-    auto s = LiveSource::open(cfg);
-    if (!s) ::_exit(1);
-    std::vector<RuleItem> rules{item(exec_rule("dead_run"), "x", 1)};
-    if (!(*s)->install(rules)) ::_exit(2);
-    char ok = 1;
-    (void)!::write(ready[1], &ok, 1);
-    for (;;) ::pause();
-  }
-  ::close(ready[1]);
-  char ok = 0;
-  ASSERT_EQ(::read(ready[0], &ok, 1), 1) << "child could not start a live source";
-  ::close(ready[0]);
-  ::kill(child, SIGKILL);
-  int wst;
-  ::waitpid(child, &wst, 0);
-
+  // This VM is shared: any audit record sent between the kill and our open (another
+  // process's exec, a BPF load) makes the kernel notice the dead portid and reset the pid
+  // itself. The dead run's rule is on a syscall nobody uses (acct) to keep that rare, and the
+  // scenario is retried until the stale registration is seen at open.
+  const auto me = static_cast<uint32_t>(::getpid());
   auto c = ControlClient::open();
-  auto st = c->get_status();
-  ASSERT_TRUE(st.ok());
-  EXPECT_EQ(st->pid, static_cast<uint32_t>(child)) << "the dead holder should still be registered";
-  // Not `auditctl -l` here: its exec would match the dead run's rule, and the kernel, failing
-  // to send that record to the dead pid, would reset it (MACHINE.md) before we could test.
-  auto left = c->list_rules();
-  ASSERT_TRUE(left.ok());
-  EXPECT_EQ(left->size(), 2u) << "the dead run's rules outlive it";
-
-  auto src = open_source(SocketType::automatic);
-  ASSERT_TRUE(src);
+  ASSERT_TRUE(c.ok());
+  std::unique_ptr<LiveSource> src;
+  pid_t child = 0;
+  size_t dead_rules = 0;
+  for (int attempt = 0; attempt < 5 && !src; ++attempt) {
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    child = ::fork();
+    if (child == 0) {
+      ::close(ready[0]);
+      LiveConfig cfg;
+      cfg.socket_type = SocketType::unicast;
+      auto s = LiveSource::open(cfg);
+      if (!s) ::_exit(1);
+      std::vector<RuleItem> rules{item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=dead_run"}, {"acct"}), "x", 1)};
+      if (!(*s)->install(rules)) ::_exit(2);
+      char ok = 1;
+      (void)!::write(ready[1], &ok, 1);
+      for (;;) ::pause();
+    }
+    ::close(ready[1]);
+    char ok = 0;
+    ASSERT_EQ(::read(ready[0], &ok, 1), 1) << "child could not start a live source";
+    ::close(ready[0]);
+    ::kill(child, SIGKILL);
+    int wst;
+    ::waitpid(child, &wst, 0);
+    auto st = c->get_status();
+    ASSERT_TRUE(st.ok());
+    // Not `auditctl -l` here: its exec would be a record, and the kernel, failing to send
+    // it to the dead pid, would reset the registration before we could test the take-over.
+    auto left = c->list_rules();
+    ASSERT_TRUE(left.ok());
+    dead_rules = left->size();
+    auto opened = open_source(SocketType::automatic);
+    ASSERT_TRUE(opened);
+    if (st->pid == static_cast<uint32_t>(child) && opened->choice().take_over_stale_pid) {
+      src = std::move(opened);
+    } else {
+      ASSERT_TRUE(opened->restore().ok());
+      opened.reset();
+      auto r = reset_audit_state(rest_);
+      ASSERT_TRUE(r.ok()) << r.error().message;
+    }
+  }
+  ASSERT_TRUE(src) << "the dead holder's registration never survived until our open (busy machine?)";
+  EXPECT_EQ(dead_rules, 2u) << "the dead run's rules outlive it";
   EXPECT_EQ(src->type(), SocketType::unicast);
-  EXPECT_TRUE(src->choice().take_over_stale_pid);
   EXPECT_NE(src->why().find(std::to_string(child) + " has exited"), std::string::npos) << src->why();
-  st = c->get_status();
-  EXPECT_EQ(st->pid, static_cast<uint32_t>(::getpid()));
+  auto st = c->get_status();
+  EXPECT_EQ(st->pid, me);
   std::vector<RuleItem> rules{item(exec_rule(kKey), "x", 1)};
   auto rep = src->install(rules);
   ASSERT_TRUE(rep.ok()) << rep.error().message;
   EXPECT_EQ(rep->removed, 2u);  // the dead run's self-exclusion and rule
   auto lines = auditctl_list();
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0], "-a never,exit -S all -F pid=" + std::to_string(::getpid()));
+  EXPECT_EQ(lines[0], "-a never,exit -S all -F pid=" + std::to_string(me));
   run_program("/bin/true", 1);
   std::vector<Record> recs;
   EXPECT_TRUE(receive_until(*src, recs, [&](auto& r) { return has_exec_event(r); }));
@@ -537,6 +558,9 @@ TEST_F(AuditKernelTest, DoctorNamesFakeHolderAuditdAndJournald) {
             std::string::npos)
       << o.text;
   EXPECT_NE(o.text.find("systemctl mask --now systemd-journald-audit.socket"), std::string::npos) << o.text;
+  const std::string quick = quick_diagnosis();
+  EXPECT_NE(quick.find("fakeholder (pid " + std::to_string(h.pid) + ")"), std::string::npos) << quick;
+  EXPECT_EQ(quick.find("NOTE"), std::string::npos) << quick;
   auto js = run_auspex("doctor --json --interval 0");
   EXPECT_EQ(js.status, 1);
   EXPECT_NE(js.text.find("{\"severity\":\"warn\",\"check\":\"audit_pid\""), std::string::npos) << js.text;

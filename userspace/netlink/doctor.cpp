@@ -232,6 +232,19 @@ std::string format_findings_text(const std::vector<Finding>& findings) {
   return out;
 }
 
+std::string quick_diagnosis() {
+  auto findings = diagnose(gather_doctor_facts(std::chrono::milliseconds(0)));
+  std::vector<Finding> problems;
+  for (auto& f : findings)
+    if (f.severity == Severity::warn || f.severity == Severity::error) problems.push_back(std::move(f));
+  if (problems.empty()) return "";
+  std::string out = format_findings_text(problems);
+  // Drop the trailing verdict line: the caller has its own.
+  auto cut = out.rfind("problems found\n");
+  if (cut != std::string::npos) out.erase(cut);
+  return out;
+}
+
 std::string format_findings_json(const std::vector<Finding>& findings) {
   std::string out;
   for (const auto& f : findings) {

@@ -52,6 +52,10 @@ std::vector<Finding> diagnose(const DoctorFacts& facts);
 bool healthy(const std::vector<Finding>& findings);
 
 std::string format_findings_text(const std::vector<Finding>& findings);
+
+// The warn/error findings only, without the 1 s lost sampling: what `auspex run` prints
+// when it cannot register or install ("" when nothing is wrong).
+std::string quick_diagnosis();
 std::string format_findings_json(const std::vector<Finding>& findings);  // one object per line
 
 }  // namespace netlink
