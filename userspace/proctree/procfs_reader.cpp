@@ -96,8 +96,11 @@ std::optional<ProcfsProcess> read_procfs_process(int32_t pid, const std::string&
   long pgrp = std::strtol(end, &end, 10);
   long session = std::strtol(end, &end, 10);
   unsigned long tty_nr = std::strtoul(end, &end, 10);
-  // fields 8..21, then starttime (22)
-  for (int f = 8; f <= 21; ++f) std::strtoll(end, &end, 10);
+  std::strtoll(end, &end, 10);  // 8: tpgid
+  unsigned long flags = std::strtoul(end, &end, 10);  // 9: task->flags
+  p.kthread = flags & 0x00200000;  // PF_KTHREAD, include/linux/sched.h
+  // fields 10..21, then starttime (22)
+  for (int f = 10; f <= 21; ++f) std::strtoll(end, &end, 10);
   unsigned long long start = std::strtoull(end, &end, 10);
 
   p.task.pid = pid;

@@ -19,9 +19,11 @@ struct ProcfsProcess {
   std::string cwd;
   char state = 'R';  // stat field 3; 'Z': exited, not yet waited for (exe, cmdline empty)
 
-  // The reads (exe, cwd, cmdline: one file each) straddled the process's exit or exec:
-  // exe was read before exit_mm()/exit_fs() and the others after. Not a usable image.
-  bool torn() const { return !exe.empty() && (cmdline.empty() || cwd.empty()); }
+  bool kthread = false;  // PF_KTHREAD in stat flags: no exe, cmdline or cwd by nature
+
+  // The reads (exe, cwd, cmdline: one file each) straddled the process's exit (exit_mm()
+  // empties exe and cmdline, exit_fs() cwd) or exec. Not a usable image.
+  bool torn() const { return !kthread && (exe.empty() || cmdline.empty() || cwd.empty()); }
 
   // An exec-like event of this process at ts (views into this object).
   TreeEvent as_event(EventKind kind, uint64_t ts_boot_ns) const;

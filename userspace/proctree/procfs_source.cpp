@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <string>
 
 namespace proctree {
@@ -151,13 +152,18 @@ size_t ProcfsSource::rescan(EventSink& sink) {
     sink.on_event(p.as_event(EventKind::kExec, ts));
     ++n;
   }
-  for (const auto& [pid, old] : known_) {
-    if (now.count(pid)) continue;
+  // Ends found by one scan, youngest first: a child gone in the same interval as its
+  // parent must not be reparented to init by the parent's end.
+  std::vector<std::pair<uint64_t, int32_t>> ended;
+  for (const auto& [pid, old] : known_)
+    if (!now.count(pid)) ended.push_back({old.start_ticks, pid});
+  std::sort(ended.rbegin(), ended.rend());
+  for (const auto& [start, pid] : ended) {
     TreeEvent gone;
     gone.kind = EventKind::kExit;
     gone.ts_boot_ns = ts;
     gone.task.pid = pid;
-    gone.task.start_ticks = old.start_ticks;
+    gone.task.start_ticks = start;
     gone.task.ids_known = false;
     sink.on_event(gone);
     ++n;
