@@ -126,6 +126,10 @@ TEST_F(AuditKernelTest, UnicastReceivesExecEventWithKey) {
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->pid, static_cast<uint32_t>(::getpid()));
   EXPECT_EQ(st->enabled, 1u);
+  // SO_RCVBUFFORCE went past rmem_max: the kernel reports twice the 32 MiB asked.
+  auto rb = src->receive_buffer();
+  ASSERT_TRUE(rb.ok());
+  EXPECT_EQ(rb.value(), 2 * (32 << 20));
 
   std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
   auto rep = src->install(rules);

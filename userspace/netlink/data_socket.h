@@ -45,6 +45,7 @@ class DataSocket {
                                       Counters& counters);
 
   AuditSocket& socket() { return sock_; }
+  const AuditSocket& socket() const { return sock_; }
 
  private:
   DataSocket(AuditSocket s, SocketType t, std::chrono::milliseconds timeout)

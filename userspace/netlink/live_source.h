@@ -72,6 +72,8 @@ class LiveSource {
   core::Result<Status> poll_status();
 
   const Counters& counters() const { return counters_; }
+  // The data socket's SO_RCVBUF as the kernel stores it (twice what was asked, socket(7)).
+  core::Result<int> receive_buffer() const { return data_->socket().receive_buffer(); }
   ControlClient& control() { return control_; }
 
   // Removes our rules (unless keep_rules_on_exit), restores the status fields we changed,
