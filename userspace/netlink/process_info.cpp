@@ -4,6 +4,7 @@
 #include <linux/netlink.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
