@@ -7,7 +7,8 @@
 //      └─ bash -c 'set -m; a | b; c & wait'  (same pid as leader)
 //         ├─ pipe_a ─┐ one process group (pgid = pipe_a)
 //         ├─ pipe_b ─┘
-//         └─ bg        its own group (a background job)
+//         ├─ bg        its own group (a background job)
+//         └─ threaded  a second thread execs (de_thread: the process keeps its pid)
 //
 // Each process reports "name pid ppid pgid sid" (getppid/getpgid/getsid) into a file; the
 // reporters are this binary re-executed with AUSPEX_REPORT set (see report_hook below).
@@ -48,11 +49,31 @@ void write_report(const char* spec) {
   }
 }
 
+std::string self_exe();
+
 // Runs before gtest's main when this binary is a workload process.
 const int report_hook = [] {
   const char* spec = std::getenv("AUSPEX_REPORT");
   if (!spec) return 0;
   write_report(spec);
+  if (std::getenv("AUSPEX_REPORT_THREAD_EXEC")) {
+    // exec from a non-leader thread: it reports its tid, then execs this binary again,
+    // which reports as after_thread_exec with the process's (unchanged) pid.
+    std::string file(spec);
+    file.resize(file.rfind(':'));
+    unsetenv("AUSPEX_REPORT_THREAD_EXEC");
+    setenv("AUSPEX_REPORT", (file + ":after_thread_exec").c_str(), 1);
+    std::thread([file] {
+      std::string line = "thread " + std::to_string(gettid()) + " 0 0 0\n";
+      int fd = open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+      (void)!write(fd, line.data(), line.size());
+      close(fd);
+      const std::string exe = self_exe();
+      execl(exe.c_str(), exe.c_str(), "thread-exec-marker", (char*)nullptr);
+      _exit(127);
+    }).detach();
+    for (;;) pause();
+  }
   if (const char* ms = std::getenv("AUSPEX_REPORT_SLEEP_MS"))
     std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
   _exit(0);
@@ -86,7 +107,8 @@ int run_session(const std::string& report_file, int sleep_ms) {
   const std::string exe = self_exe();
   const std::string r = "AUSPEX_REPORT_SLEEP_MS=" + std::to_string(sleep_ms) + " AUSPEX_REPORT=" + report_file;
   const std::string script = "set -m\n" + r + ":pipe_a " + exe + " | " + r + ":pipe_b " + exe +
-                             "\n" + r + ":bg " + exe + " &\nwait\n";
+                             "\n" + r + ":bg " + exe + " &\nAUSPEX_REPORT_THREAD_EXEC=1 " + r +
+                             ":threaded " + exe + "\nwait\n";
   pid_t leader = fork();
   if (leader == 0) {
     close(master);
@@ -169,7 +191,7 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     const int minor = run_session(report_file, 200);
     ASSERT_GE(minor, 0) << "workload failed";
     auto reports = read_reports(report_file);
-    for (const char* n : {"leader", "short", "pipe_a", "pipe_b", "bg"})
+    for (const char* n : {"leader", "short", "pipe_a", "pipe_b", "bg", "threaded", "thread", "after_thread_exec"})
       ASSERT_TRUE(reports.count(n)) << "no report from " << n;
     const Reported leader = reports["leader"];
 
@@ -177,6 +199,7 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     ASSERT_EQ(self.status, proctree::LookupStatus::kFound);
 
     for (const auto& [name, r] : reports) {
+      if (name == "thread") continue;  // a thread id, not a process
       SCOPED_TRACE(name);
       auto got = ebpf.value()->lookup(r.pid, 0, std::chrono::seconds(2));
       ASSERT_EQ(got.status, proctree::LookupStatus::kFound);
@@ -217,10 +240,23 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     auto shortlived = ebpf.value()->lookup(reports["short"].pid, 0, std::chrono::seconds(2));
     EXPECT_EQ(shortlived.info->self.image->executable, self_exe());
 
+    // Exec by a non-leader thread: one process, the pid kept, the new image, no record
+    // for the thread id.
+    const Reported th = reports["threaded"];
+    EXPECT_EQ(reports["after_thread_exec"].pid, th.pid);
+    EXPECT_NE(reports["thread"].pid, th.pid);
+    auto te = ebpf.value()->lookup(th.pid, 0, std::chrono::seconds(2));
+    ASSERT_TRUE(te.info);
+    ASSERT_EQ(te.info->self.image->args.size(), 2u);
+    EXPECT_EQ(te.info->self.image->args[1], "thread-exec-marker");
+    EXPECT_EQ(ebpf.value()->lookup(reports["thread"].pid, 0, std::chrono::seconds(2)).status,
+              proctree::LookupStatus::kNotFound);
+
     // Parity: the procfs backend on the same session, where it saw the process.
     int compared = 0;
     for (const auto& [name, r] : reports) {
-      if (name == "short") continue;  // fork only, gone in < 1 ms: procfs cannot see it
+      // fork only, gone in < 1 ms: procfs cannot see it; a thread id is no process
+      if (name == "short" || name == "thread") continue;
       SCOPED_TRACE("procfs " + name);
       auto got = procfs.value()->lookup(r.pid, 0, std::chrono::seconds(2));
       if (got.status != proctree::LookupStatus::kFound) {
@@ -238,7 +274,7 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
       EXPECT_EQ(i.self.image->cwd, b.info->self.image->cwd);
       ++compared;
     }
-    EXPECT_EQ(compared, 4);
+    EXPECT_EQ(compared, int(reports.size()) - 2);
     auto stats = ebpf.value()->stats();
     for (const auto& c : stats.source) {
       if (c.name == "bpf.ringbuf_full" || c.name.rfind("bpf.decode", 0) == 0) {
