@@ -60,8 +60,7 @@ void Coalescer::build(const reassembly::Event& event, AuditEvent& out, CoalesceC
     out.type = AUDIT_PATH;
     out.type_name.assign(type_names_[live_[0]]);
     out.result = "unknown";
-    FieldMap& p = out.add_path();
-    for (const FieldMap::Entry& e : records_[live_[0]].fields) p.set(e.key, e.value);
+    swap(out.add_path(), records_[live_[0]].fields);
   } else if (live_.size() == 1) {
     new_event(event, live_[0], live_[0], out);
   } else {
@@ -81,17 +80,16 @@ void Coalescer::build(const reassembly::Event& event, AuditEvent& out, CoalesceC
     new_event(event, main, fallback ? main : syscall, out);
     execve_.begin();
     for (size_t i : live_) {
-      const RecordData& rec = records_[i];
+      RecordData& rec = records_[i];
       switch (event.records[i].type) {
         case AUDIT_SYSCALL:
           // A second SYSCALL record adds nothing, as in aucoalesce.
           out.data.erase("items");
           break;
-        case AUDIT_PATH: {
-          FieldMap& p = out.add_path();
-          for (const FieldMap::Entry& e : rec.fields) p.set(e.key, e.value);
+        case AUDIT_PATH:
+          // The record's fields are not needed again this event: hand the map over.
+          swap(out.add_path(), records_[i].fields);
           break;
-        }
         case AUDIT_SOCKADDR:
           add_sockaddr(rec, out);
           break;
@@ -120,22 +118,26 @@ void Coalescer::build(const reassembly::Event& event, AuditEvent& out, CoalesceC
 void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fields_from, AuditEvent& out) {
   out.type = event.records[main].type;
   out.type_name.assign(type_names_[main]);
-  const RecordData& rec = records_[fields_from];
+  RecordData& rec = records_[fields_from];
   out.result = "unknown";
-  for (const FieldMap::Entry& e : rec.fields) {
+  // The record's values move into the event (swapped, so both sides keep their buffers);
+  // a record's keys are unique, so no target map needs a lookup first.
+  for (FieldMap::Entry& e : rec.fields) {
     if (e.key == "result") {
-      out.result.assign(e.value);
+      out.result.swap(e.value);
     } else if (e.key == "ses") {
-      out.session.assign(e.value);
+      out.session.swap(e.value);
     } else {
       if (e.key == "auid") out.actor_primary.assign(e.value);
       if (e.key == "uid") out.actor_secondary.assign(e.value);
       if (ends_with_id(e.key)) {
-        out.user_ids.set(e.key, e.value);
+        std::swap(out.user_ids.append_entry(e.key).value, e.value);
       } else if (e.key.starts_with("subj_")) {
-        out.user_selinux.set(std::string_view(e.key).substr(5), e.value);
+        std::swap(out.user_selinux.append_entry(std::string_view(e.key).substr(5)).value, e.value);
       } else {
-        out.data.set(e.key, e.value);
+        FieldMap::Entry& d = out.data.append_entry(e.key);
+        std::swap(d.value, e.value);
+        d.quoted = e.quoted;
       }
     }
   }
@@ -172,13 +174,13 @@ void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {
   addr->path.assign(path);
 }
 
-void Coalescer::add_fields_to_data(const RecordData& rec, std::string_view type_name, AuditEvent& out) {
-  for (const FieldMap::Entry& e : rec.fields) {
+void Coalescer::add_fields_to_data(RecordData& rec, std::string_view type_name, AuditEvent& out) {
+  for (FieldMap::Entry& e : rec.fields) {
     if (out.data.contains(e.key)) {
       out.warnings.push_back("duplicate key (" + e.key + ") from " + std::string(type_name) + " message");
       continue;
     }
-    out.data.set(e.key, e.value);
+    std::swap(out.data.append_entry(e.key).value, e.value);
   }
 }
 

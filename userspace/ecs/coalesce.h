@@ -35,7 +35,7 @@ class Coalescer {
  private:
   void new_event(const reassembly::Event& event, size_t main, size_t fields_from, AuditEvent& out);
   void add_sockaddr(const RecordData& rec, AuditEvent& out);
-  void add_fields_to_data(const RecordData& rec, std::string_view type_name, AuditEvent& out);
+  void add_fields_to_data(RecordData& rec, std::string_view type_name, AuditEvent& out);
 
   RecordInterpreter interpreter_;
   std::vector<RecordData> records_;

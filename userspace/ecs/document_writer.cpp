@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "core/json_writer.h"
+#include "ecs/json_out.h"
 #include "core/time_format.h"
 #include "ecs/event_type.h"
 #include "record/types.h"
@@ -26,7 +26,7 @@ bool parse_long(std::string_view s, int64_t& v) {
 
 // A pipeline "convert to long" field: a number when it is one. The pipeline would fail the
 // whole document (event.kind: pipeline_error) on anything else; we keep the string instead.
-void long_or_string(core::JsonWriter& w, std::string_view v) {
+void long_or_string(JsonOut& w, std::string_view v) {
   int64_t n = 0;
   if (parse_long(v, n)) {
     w.number(n);
@@ -45,7 +45,7 @@ struct IdName {
   bool empty() const { return id.empty() && name.empty(); }
 };
 
-void write_id_name(core::JsonWriter& w, std::string_view key, const IdName& e) {
+void write_id_name(JsonOut& w, std::string_view key, const IdName& e) {
   if (e.empty()) return;
   w.key(key).begin_object();
   if (!e.id.empty()) w.key("id").string(e.id);
@@ -54,7 +54,7 @@ void write_id_name(core::JsonWriter& w, std::string_view key, const IdName& e) {
 }
 
 // {id, name, group{id, name}} as Auditbeat nests user.effective / saved / filesystem.
-void write_with_group(core::JsonWriter& w, std::string_view key, const IdName& u, const IdName& g) {
+void write_with_group(JsonOut& w, std::string_view key, const IdName& u, const IdName& g) {
   if (u.empty() && g.empty()) return;
   w.key(key).begin_object();
   if (!u.id.empty()) w.key("id").string(u.id);
@@ -120,7 +120,7 @@ void write_raw_line(const reassembly::Event& raw, size_t i, std::string& line, s
 }  // namespace
 
 void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out) {
-  core::JsonWriter w(out);
+  JsonOut w(out);
   w.begin_object();
 
   line_.clear();
@@ -155,13 +155,13 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   w.key("sequence").unsigned_number(e.sequence);
   if (const std::string* id = e.data.find("id")) w.key("id").string(*id);
   if (original && !raw.records.empty()) {
-    std::string joined;
+    joined_.clear();
     for (size_t i = 0; i < raw.records.size(); ++i) {
       write_raw_line(raw, i, line_, key_);
-      if (i) joined.push_back('\n');
-      joined.append(line_);
+      if (i) joined_.push_back('\n');
+      joined_.append(line_);
     }
-    w.key("original").string(joined);
+    w.key("original").string(joined_);
   }
   w.key("module").string("auditd");
   w.key("dataset").string("auditd_manager.auditd");
@@ -225,11 +225,11 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
       // After '-' -> '_' two keys can meet (old-ses, old_ses); the pipeline keeps the
       // hyphenated one's value. Sorted order puts '-' before '_', so skip the later one.
       if (i > 0) {
-        std::string prev;
         std::string_view pk = sorted_[i - 1]->key;
-        if (pk.starts_with("socket_") == socket) {
-          underscore_key(socket ? pk.substr(7) : pk, prev);
-          if (prev == key_) continue;
+        if ((pk.find('-') != std::string_view::npos || k.find('-') != std::string_view::npos) &&
+            pk.starts_with("socket_") == socket) {
+          underscore_key(socket ? pk.substr(7) : pk, prev_);
+          if (prev_ == key_) continue;
         }
       }
       w.key(key_);
@@ -423,12 +423,12 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     w.end_array();
   }
   if (warnings) {
-    std::string joined;
+    joined_.clear();
     for (size_t i = 0; i < e.warnings.size(); ++i) {
-      if (i) joined.push_back('\n');
-      joined.append(e.warnings[i]);
+      if (i) joined_.push_back('\n');
+      joined_.append(e.warnings[i]);
     }
-    w.key("error").begin_object().key("message").string(joined).end_object();
+    w.key("error").begin_object().key("message").string(joined_).end_object();
   }
   w.key("service").begin_object().key("type").string("auditd").end_object();
   w.key("data_stream").begin_object();

@@ -30,7 +30,9 @@ class DocumentWriter {
   std::vector<const FieldMap::Entry*> sorted_;
   std::vector<std::string> related_;
   std::string key_;
+  std::string prev_;
   std::string line_;
+  std::string joined_;
 };
 
 }  // namespace ecs

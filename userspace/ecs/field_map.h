@@ -4,6 +4,8 @@
 // allocate per field.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +20,10 @@ class FieldMap {
     bool quoted = false;  // the value was "..." in the record: never kernel hex
   };
 
-  void clear() { size_ = 0; }
+  void clear() {
+    size_ = 0;
+    bloom_ = 0;
+  }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   Entry* begin() { return entries_.data(); }
@@ -27,8 +32,11 @@ class FieldMap {
   const Entry* end() const { return entries_.data() + size_; }
 
   Entry* find_entry(std::string_view key) {
+    // Most lookups are for keys a record does not have (enrichment probes for auid, res,
+    // exit, ...): a one-word filter answers those without a scan.
+    if (!(bloom_ & bit(key))) return nullptr;
     for (size_t i = 0; i < size_; ++i)
-      if (entries_[i].key == key) return &entries_[i];
+      if (same(entries_[i].key, key)) return &entries_[i];
     return nullptr;
   }
   const Entry* find_entry(std::string_view key) const {
@@ -60,25 +68,55 @@ class FieldMap {
   Entry& append_entry(std::string_view key) {
     if (size_ == entries_.size()) entries_.emplace_back();
     Entry& e = entries_[size_++];
+    bloom_ |= bit(key);
     e.key.assign(key);
     e.value.clear();
     e.quoted = false;
     return e;
   }
+  // Adds key with the value taken from src (swapped: both buffers stay pooled).
+  Entry& take(std::string_view key, std::string& src, bool quoted = false) {
+    Entry* e = find_entry(key);
+    if (!e) e = &append_entry(key);
+    std::swap(e->value, src);
+    e->quoted = quoted;
+    return *e;
+  }
+  friend void swap(FieldMap& a, FieldMap& b) noexcept {
+    a.entries_.swap(b.entries_);
+    std::swap(a.size_, b.size_);
+    std::swap(a.bloom_, b.bloom_);
+  }
+
   bool erase(std::string_view key) {
-    for (size_t i = 0; i < size_; ++i) {
-      if (entries_[i].key != key) continue;
-      // Swap, not move, so the erased strings' buffers stay in the pool.
-      if (i != size_ - 1) std::swap(entries_[i], entries_[size_ - 1]);
-      --size_;
-      return true;
-    }
-    return false;
+    Entry* e = find_entry(key);
+    if (!e) return false;
+    // Swap, not move, so the erased strings' buffers stay in the pool.
+    Entry* last = &entries_[size_ - 1];
+    if (e != last) std::swap(*e, *last);
+    --size_;
+    return true;
   }
 
  private:
+  // Keys are a few bytes: a byte loop beats a call to memcmp.
+  static bool same(const std::string& a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    const char* p = a.data();
+    for (size_t i = 0; i < b.size(); ++i)
+      if (p[i] != b[i]) return false;
+    return true;
+  }
+  static uint64_t bit(std::string_view k) {
+    if (k.empty()) return 1;
+    const unsigned h = static_cast<unsigned char>(k.front()) * 31u + static_cast<unsigned char>(k.back()) * 7u +
+                       static_cast<unsigned char>(k[k.size() / 2]) * 3u + static_cast<unsigned>(k.size());
+    return uint64_t{1} << ((h ^ (h >> 6)) & 63);
+  }
+
   std::vector<Entry> entries_;
   size_t size_ = 0;
+  uint64_t bloom_ = 0;  // bit(key) of every key added since clear(); erase leaves bits set
 };
 
 }  // namespace ecs
