@@ -648,3 +648,47 @@ TEST_F(AuditKernelTest, RulesListMatchesAuditctl) {
   for (const auto& l : auditctl_list()) want += l + "\n";
   EXPECT_EQ(out, want);
 }
+
+// Reload: the common prefix stays, the rest is replaced in order; a rejected rule puts the
+// previous set back; the same set again changes nothing.
+TEST_F(AuditKernelTest, UpdateKeepsPrefixAndRollsBackOnError) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  auto rule = [](const char* key, const char* sc, int line) {
+    return item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", std::string("key=") + key}, {sc}),
+                std::string("-a always,exit -F arch=b64 -S ") + sc + " -k " + key, line);
+  };
+  std::vector<RuleItem> v1{rule("a", "execve", 1), rule("b", "openat", 2), rule("c", "unlink", 3)};
+  ASSERT_TRUE(src->install(v1).ok());
+  const std::string self = "-a never,exit -S all -F pid=" + std::to_string(::getpid());
+
+  std::vector<RuleItem> v2{rule("a", "execve", 1), rule("b2", "openat", 2), rule("c", "unlink", 3),
+                           rule("d", "rename", 4)};
+  auto u = src->update(v2);
+  ASSERT_TRUE(u.ok()) << u.error().message;
+  EXPECT_EQ(u->kept, 1u);
+  EXPECT_EQ(u->removed, 2u);
+  EXPECT_EQ(u->added, 3u);
+  std::vector<std::string> want2{self, "-a always,exit -F arch=b64 -S execve -F key=a",
+                                 "-a always,exit -F arch=b64 -S openat -F key=b2",
+                                 "-a always,exit -F arch=b64 -S unlink -F key=c",
+                                 "-a always,exit -F arch=b64 -S rename -F key=d"};
+  EXPECT_EQ(auditctl_list(), want2);
+
+  // A duplicate is rejected (EEXIST): everything goes back to v2.
+  std::vector<RuleItem> bad{rule("a", "execve", 1), rule("e", "chmod", 2), rule("e", "chmod", 3)};
+  auto ub = src->update(bad);
+  ASSERT_FALSE(ub.ok());
+  EXPECT_NE(ub.error().message.find("tests/netlink/test.rules:3: AUDIT_ADD_RULE: EEXIST"), std::string::npos)
+      << ub.error().message;
+  EXPECT_EQ(auditctl_list(), want2);
+
+  auto same = src->update(v2);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->kept, 4u);
+  EXPECT_EQ(same->removed + same->added, 0u);
+  EXPECT_TRUE(src->check_rules()->ok());
+
+  ASSERT_TRUE(src->restore().ok());
+  EXPECT_TRUE(auditctl_list().empty());
+}

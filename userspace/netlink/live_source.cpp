@@ -81,6 +81,35 @@ core::Result<InstallReport> LiveSource::install(std::span<const RuleItem> rules)
   return rep;
 }
 
+core::Result<UpdateReport> LiveSource::update(std::span<const RuleItem> rules) {
+  if (!choice_.may_change_rules)
+    return core::make_error("rules not updated: " + choice_.why, EPERM);
+  if (installed_.empty()) {
+    auto rep = install(rules);
+    if (!rep) return rep.error();
+    UpdateReport u;
+    u.removed = rep->removed;
+    u.added = rep->added;
+    u.installed = rep->installed_items;
+    return u;
+  }
+  const size_t pinned = cfg_.self_exclusion ? 1 : 0;
+  auto rep = update_rules(control_, installed_, pinned, rules, cfg_.ignore_rule_errors);
+  if (!rep) return rep.error();
+  installed_ = rep->installed;
+  std::vector<RuleBytes> bytes;
+  for (const auto& r : installed_) bytes.push_back(r.bytes);
+  guard_->note_rules(std::move(bytes));
+  if (rep->rolled_back) {
+    std::string msg;
+    for (const auto& e : rep->errors) msg += "\n" + e.describe();
+    return core::make_error("rules not updated (" + std::to_string(rep->errors.size()) +
+                                " rejected by the kernel; the previous rules stay):" + msg,
+                            rep->errors.front().code);
+  }
+  return rep;
+}
+
 core::Result<RuleDrift> LiveSource::check_rules() {
   auto listed = control_.list_rules();
   if (!listed) return listed.error();

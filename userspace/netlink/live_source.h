@@ -22,6 +22,7 @@
 #include "netlink/kernel_state_guard.h"
 #include "netlink/rule_drift.h"
 #include "netlink/rule_install.h"
+#include "netlink/rule_update.h"
 #include "netlink/socket_choice.h"
 
 namespace netlink {
@@ -58,6 +59,12 @@ class LiveSource {
   // !ignore_rule_errors the report says rolled_back and the result is an error listing each
   // file:line.
   core::Result<InstallReport> install(std::span<const RuleItem> rules);
+
+  // Reload: replaces the rules install() added with `rules`, keeping the common prefix in
+  // the kernel (no unaudited window for it) and the self-exclusion rule first. Same error
+  // policy as install(): without ignore_rule_errors a rejected rule restores the previous
+  // set and the result is an error naming file:line. Before any install(): install().
+  core::Result<UpdateReport> update(std::span<const RuleItem> rules);
 
   // Lists the kernel's rules and compares them with what install() added (USERS.md #6).
   core::Result<RuleDrift> check_rules();
