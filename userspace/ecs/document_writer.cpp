@@ -35,6 +35,19 @@ void long_or_string(JsonOut& w, std::string_view v) {
   }
 }
 
+// True when key has no '-' but another key becomes it after '-' -> '_' (rare: only keys
+// with an underscore need the scan).
+bool has_hyphen_twin(const FieldMap& data, std::string_view key) {
+  if (key.find('_') == std::string_view::npos) return false;
+  for (const FieldMap::Entry& o : data) {
+    if (o.key.size() != key.size() || o.key.find('-') == std::string::npos) continue;
+    bool same = true;
+    for (size_t i = 0; i < key.size() && same; ++i) same = (o.key[i] == '-' ? '_' : o.key[i]) == key[i];
+    if (same) return true;
+  }
+  return false;
+}
+
 void underscore_key(std::string_view k, std::string& out) {
   out.assign(k);
   std::replace(out.begin(), out.end(), '-', '_');
@@ -203,45 +216,43 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   if (!e.result.empty()) w.key("result").string(e.result);
   if (!e.session.empty() && e.session != "unset") w.key("session").string(e.session);
 
-  sorted_.clear();
-  for (const FieldMap::Entry& d : e.data)
-    if (d.key != "id") sorted_.push_back(&d);
-  std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->key < b->key; });
-  if (!sorted_.empty()) {
+  // auditd.data: record order, no sort (JSON objects are unordered). socket_* fields go
+  // into one nested object, written after the others.
+  bool any_data = false, any_socket = false;
+  for (const FieldMap::Entry& d : e.data) {
+    if (d.key == "id") continue;
+    if (d.key.starts_with("socket_")) {
+      any_socket = true;
+    } else {
+      any_data = true;
+    }
+  }
+  if (any_data || any_socket) {
     w.key("data").begin_object();
-    bool socket_open = false;
-    for (size_t i = 0; i < sorted_.size(); ++i) {
-      const FieldMap::Entry* d = sorted_[i];
-      std::string_view k = d->key;
-      const bool socket = k.starts_with("socket_");
-      if (socket && !socket_open) {
+    for (int pass = 0; pass < 2; ++pass) {
+      if (pass == 1) {
+        if (!any_socket) break;
         w.key("socket").begin_object();
-        socket_open = true;
-      } else if (!socket && socket_open) {
-        w.end_object();
-        socket_open = false;
       }
-      underscore_key(socket ? k.substr(7) : k, key_);
-      // After '-' -> '_' two keys can meet (old-ses, old_ses); the pipeline keeps the
-      // hyphenated one's value. Sorted order puts '-' before '_', so skip the later one.
-      if (i > 0) {
-        std::string_view pk = sorted_[i - 1]->key;
-        if ((pk.find('-') != std::string_view::npos || k.find('-') != std::string_view::npos) &&
-            pk.starts_with("socket_") == socket) {
-          underscore_key(socket ? pk.substr(7) : pk, prev_);
-          if (prev_ == key_) continue;
+      for (const FieldMap::Entry& d : e.data) {
+        std::string_view k = d.key;
+        if (k == "id" || k.starts_with("socket_") != (pass == 1)) continue;
+        if (pass == 1) k.remove_prefix(7);
+        underscore_key(k, key_);
+        // After '-' -> '_' two keys can meet (old-ses and old_ses); the ingest pipeline
+        // keeps the value of the hyphenated one, so the plain one gives way.
+        if (k.find('-') == std::string_view::npos && has_hyphen_twin(e.data, d.key)) continue;
+        w.key(key_);
+        bool numeric = pass == 1 && key_ == "port";
+        for (std::string_view f : kLongDataFields) numeric = numeric || (pass == 0 && key_ == f);
+        if (numeric) {
+          long_or_string(w, d.value);
+        } else {
+          w.string(d.value);
         }
       }
-      w.key(key_);
-      bool numeric = socket && key_ == "port";
-      for (std::string_view f : kLongDataFields) numeric = numeric || (!socket && key_ == f);
-      if (numeric) {
-        long_or_string(w, d->value);
-      } else {
-        w.string(d->value);
-      }
+      if (pass == 1) w.end_object();
     }
-    if (socket_open) w.end_object();
     w.end_object();
   }
 
@@ -269,13 +280,10 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   if (e.npaths > 0) {
     w.key("paths").begin_array();
     for (size_t i = 0; i < e.npaths; ++i) {
-      sorted_.clear();
-      for (const FieldMap::Entry& p : e.paths[i]) sorted_.push_back(&p);
-      std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->key < b->key; });
       w.begin_object();
-      for (const FieldMap::Entry* p : sorted_) {
-        underscore_key(p->key, key_);
-        w.key(key_).string(p->value);
+      for (const FieldMap::Entry& p : e.paths[i]) {
+        underscore_key(p.key, key_);
+        w.key(key_).string(p.value);
       }
       w.end_object();
     }

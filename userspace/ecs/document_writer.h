@@ -27,10 +27,8 @@ class DocumentWriter {
 
  private:
   const Options& options_;
-  std::vector<const FieldMap::Entry*> sorted_;
   std::vector<std::string> related_;
   std::string key_;
-  std::string prev_;
   std::string line_;
   std::string joined_;
 };
