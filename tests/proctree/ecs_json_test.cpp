@@ -16,8 +16,12 @@ HostClock clock_vector() {
   return c;
 }
 
+std::string fake_ip(int32_t) { return "192.0.2.7"; }
+
 TEST(EcsJson, ExecOfLsInTheSshSession) {
-  ProcessTree t;
+  TreeOptions o;
+  o.source_ip_reader = fake_ip;
+  ProcessTree t(o);
   Synth s;
   build_session_fixture(t, s);
   std::string out;
@@ -31,7 +35,7 @@ TEST(EcsJson, ExecOfLsInTheSshSession) {
            R"("group_leader":{"pid":1003,)",
            R"("session_leader":{"pid":1002,)",
            R"("entry_leader":{"pid":1002,)",
-           R"("same_as_process":false,"entry_meta":{"type":"sshd"}})",
+           R"("same_as_process":false,"entry_meta":{"type":"sshd","source":{"ip":"192.0.2.7"}}})",
        })
     EXPECT_NE(out.find(want), std::string::npos) << want << "\nin " << out;
   // the group leader is the process itself

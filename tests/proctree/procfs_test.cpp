@@ -1,5 +1,8 @@
 // /proc reading and the procfs backend's audit facts, on this process (no root needed).
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "proctree/procfs_reader.h"
@@ -43,6 +46,28 @@ TEST(Procfs, ScanIsParentsFirst) {
   EXPECT_TRUE(self);
   // a thread id is not a process
   EXPECT_FALSE(read_procfs_process(999'999'999));
+}
+
+TEST(Procfs, SshClientIpFromEnviron) {
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    char* const argv[] = {const_cast<char*>("sleep"), const_cast<char*>("5"), nullptr};
+    char* const envp[] = {const_cast<char*>("SSH_CLIENT=203.0.113.1 1 22"),
+                          const_cast<char*>("SSH_CONNECTION=198.51.100.3 5555 10.0.0.1 22"), nullptr};
+    close(ready[0]);
+    fcntl(ready[1], F_SETFD, FD_CLOEXEC);  // closed by the exec: the parent knows it is done
+    execve("/bin/sleep", argv, envp);
+    _exit(127);
+  }
+  close(ready[1]);
+  char c;
+  (void)!read(ready[0], &c, 1);
+  close(ready[0]);
+  EXPECT_EQ(read_ssh_client_ip(child), "198.51.100.3");  // SSH_CONNECTION preferred
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
 }
 
 class Collect : public EventSink {

@@ -238,3 +238,23 @@ TEST(ProcessTree, ObserverSeesEachChange) {
 
 }  // namespace
 }  // namespace proctree::testing
+
+namespace proctree::testing {
+namespace {
+
+std::string fake_ssh_ip(int32_t pid) { return pid == 1002 ? "192.0.2.7" : "wrong"; }
+
+TEST(ProcessTree, SshdEntryLeaderSourceIp) {
+  TreeOptions o;
+  o.source_ip_reader = fake_ssh_ip;
+  ProcessTree t(o);
+  Synth s;
+  build_session_fixture(t, s);
+  auto vim = t.lookup(1610);
+  ASSERT_TRUE(vim->has_entry_leader);
+  EXPECT_EQ(vim->entry_leader.entry_source_ip, "192.0.2.7");  // read once, on bash 1002
+  EXPECT_EQ(t.lookup(800)->self.entry_source_ip, "");         // init entries: not read
+}
+
+}  // namespace
+}  // namespace proctree::testing

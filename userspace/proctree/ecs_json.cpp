@@ -39,8 +39,12 @@ void write_leader(core::JsonWriter& w, const char* name, bool has, const Process
   w.key(name).begin_object();
   write_process_fields(w, leader, c);
   w.key("same_as_process").boolean(leader.key == self.key);
-  if (std::string_view(name) == "entry_leader")
-    w.key("entry_meta").begin_object().key("type").string(entry_type_name(self.entry_type)).end_object();
+  if (std::string_view(name) == "entry_leader") {
+    w.key("entry_meta").begin_object().key("type").string(entry_type_name(self.entry_type));
+    if (!leader.entry_source_ip.empty())
+      w.key("source").begin_object().key("ip").string(leader.entry_source_ip).end_object();
+    w.end_object();
+  }
   w.end_object();
 }
 

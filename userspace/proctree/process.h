@@ -44,6 +44,9 @@ struct Process {
 
   ProcKey entry_leader;  // invalid (pid 0): none
   EntryType entry_type = EntryType::kNone;
+  // On an sshd entry leader itself: the client address (SSH_CONNECTION of its environment),
+  // entry_meta.source.ip. Empty when unknown.
+  std::string entry_source_ip;
 
   uint64_t last_ts_boot_ns = 0;  // newest event applied; older events do not overwrite
   uint64_t exit_ts_boot_ns = 0;

@@ -55,6 +55,24 @@ void parse_ids(const std::string& status, const char* tag, uint32_t& real, uint3
 
 }  // namespace
 
+std::string read_ssh_client_ip(int32_t pid, const std::string& proc_root) {
+  std::string env;
+  if (!read_file(proc_root + "/" + std::to_string(pid) + "/environ", env)) return {};
+  std::string_view rest = env;
+  std::string_view client;
+  while (!rest.empty()) {
+    size_t nul = rest.find('\0');
+    std::string_view var = rest.substr(0, nul);
+    for (std::string_view name : {"SSH_CONNECTION=", "SSH_CLIENT="}) {
+      if (var.substr(0, name.size()) == name && (client.empty() || name[4] == 'C'))
+        client = var.substr(name.size());
+    }
+    if (nul == std::string_view::npos) break;
+    rest.remove_prefix(nul + 1);
+  }
+  return std::string(client.substr(0, client.find(' ')));
+}
+
 uint64_t boottime_now_ns() {
   timespec ts{};
   clock_gettime(CLOCK_BOOTTIME, &ts);

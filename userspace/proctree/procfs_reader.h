@@ -41,6 +41,10 @@ inline void decode_tty_nr(uint32_t nr, uint32_t& major, uint32_t& minor) {
   minor = (nr & 0xff) | ((nr >> 12) & 0xfff00);
 }
 
+// The client address of an SSH session from /proc/PID/environ (SSH_CONNECTION's first
+// field, else SSH_CLIENT's); "" when absent or unreadable.
+std::string read_ssh_client_ip(int32_t pid, const std::string& proc_root = "/proc");
+
 // Current CLOCK_BOOTTIME in ns.
 uint64_t boottime_now_ns();
 

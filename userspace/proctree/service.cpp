@@ -25,8 +25,18 @@ std::optional<Backend> parse_backend(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+std::string ssh_client_ip(int32_t pid) { return read_ssh_client_ip(pid); }
+TreeOptions with_ip_reader(TreeOptions o, bool from_proc) {
+  if (from_proc && !o.source_ip_reader) o.source_ip_reader = ssh_client_ip;
+  return o;
+}
+}  // namespace
+
 Service::Service(std::unique_ptr<EventSource> source, ServiceOptions options)
-    : source_(std::move(source)), options_(std::move(options)), tree_(options_.tree) {
+    : source_(std::move(source)),
+      options_(std::move(options)),
+      tree_(with_ip_reader(options_.tree, options_.bootstrap_from_proc)) {
   tree_.set_observer(options_.observer);
 }
 

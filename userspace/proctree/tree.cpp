@@ -176,6 +176,9 @@ void ProcessTree::evaluate_entry(Process& p) {
   EntryLeader el = evaluate_entry_leader(p, find_at(p.ppid, s), find_at(p.sid, s), find_at(p.pgid, s));
   p.entry_leader = el.leader;
   p.entry_type = el.type;
+  p.entry_source_ip.clear();
+  if (el.type == EntryType::kSshd && el.leader == p.key && options_.source_ip_reader)
+    p.entry_source_ip = options_.source_ip_reader(p.key.pid);
 }
 
 void ProcessTree::bootstrap(const TreeEvent& e) {

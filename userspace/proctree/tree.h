@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct TreeOptions {
   // none exited, the new process is not tracked. Both are counted.
   size_t max_processes = 262'144;
   uint64_t ns_per_tick = 10'000'000;  // 10^9 / CLK_TCK
+  // Reads the client address of a new sshd entry leader (entry_meta.source.ip); the service
+  // sets read_ssh_client_ip (/proc environ). Called only for a process that just became its
+  // own sshd entry leader at exec or bootstrap: rare, and the process is alive then.
+  std::string (*source_ip_reader)(int32_t pid) = nullptr;
 };
 
 struct TreeStats {
