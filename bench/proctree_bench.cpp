@@ -115,12 +115,12 @@ long rss_kib() {
 // memory figure.
 void BM_Rss100kLive(benchmark::State& state) {
   for (auto _ : state) {
+    Workload w = build(100'000, 1000);  // the input is not the tree: built before measuring
     const long before = rss_kib();
     proctree::TreeOptions o;
     o.max_processes = 200'000;
     auto t = std::make_unique<proctree::ProcessTree>(o);
     seed(*t);
-    Workload w = build(100'000, 1000);
     uint64_t ts = 1;
     for (size_t i = 0; i < w.events.size(); i += 3) {
       for (size_t k = 0; k < 2; ++k) {  // fork, exec; no exit: all stay live
