@@ -1,7 +1,6 @@
-// libFuzzer target: bytes as the kernel could send them on an audit socket. Splits a
-// datagram into records (datagram.cpp: the unicast nlmsg_len quirk, several messages,
-// garbage lengths) and reads /proc-style holder text never; every payload must lie inside
-// the input and the stats must add up.
+// libFuzzer target: bytes as they could arrive on an audit socket. Splits a datagram into
+// records (datagram.cpp: the unicast nlmsg_len quirk, several messages, garbage lengths);
+// every payload must lie inside the input and the record count must add up.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
