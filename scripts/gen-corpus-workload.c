@@ -13,6 +13,7 @@
 // multi-record event (SYSCALL+CWD+PATH+PROCTITLE, SYSCALL+SOCKADDR+PROCTITLE).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/netlink.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -130,6 +131,53 @@ static void watched_ops(int id, unsigned long iter) {
   (void)chmod(a, 0600);
   (void)rename(a, b);
   (void)unlink(b);
+}
+
+// Userspace audit messages, as sshd, sudo or cron send them (libaudit's
+// audit_log_user_message): the kernel logs them as one record, type=USER_* with the text
+// inside msg='...', with no syscall rule needed. Root only (CAP_AUDIT_WRITE).
+enum { kAuditUserAcct = 1101, kAuditUserStart = 1105, kAuditUserCmd = 1123 };
+
+static void user_messages(int nl, unsigned long iter) {
+  if (nl < 0) return;
+  char text[512];
+  struct {
+    struct nlmsghdr h;
+    char body[600];
+  } m;
+  for (int i = 0; i < 3; i++) {
+    int type;
+    switch ((iter + (unsigned)i) % 3) {
+      case 0:
+        type = kAuditUserCmd;
+        // cmd= is hex as sudo writes it ("ls -la /tmp"), cwd quoted.
+        snprintf(text, sizeof text,
+                 "cwd=\"/work/main\" cmd=6C73202D6C61202F746D70 exe=\"/usr/bin/sudo\" terminal=pts/%lu res=success",
+                 iter % 4);
+        break;
+      case 1:
+        type = kAuditUserAcct;
+        snprintf(text, sizeof text,
+                 "op=PAM:accounting grantors=pam_permit acct=\"root\" exe=\"/usr/sbin/cron\" hostname=? addr=? terminal=cron res=success");
+        break;
+      default:
+        type = kAuditUserStart;
+        snprintf(text, sizeof text,
+                 "op=PAM:session_open grantors=pam_unix acct=\"user %lu\" exe=\"/usr/sbin/sshd\" hostname=10.0.0.%lu addr=10.0.0.%lu terminal=ssh res=%s",
+                 iter, iter % 250 + 1, iter % 250 + 1, (iter % 7) ? "success" : "failed");
+        break;
+    }
+    size_t n = strlen(text);
+    memset(&m, 0, sizeof m);
+    // libaudit sends the terminating NUL too; the kernel drops the last byte of the payload.
+    m.h.nlmsg_len = (unsigned)NLMSG_LENGTH(n + 1);
+    m.h.nlmsg_type = (unsigned short)type;
+    m.h.nlmsg_flags = NLM_F_REQUEST;
+    m.h.nlmsg_seq = (unsigned)iter;
+    memcpy(NLMSG_DATA(&m.h), text, n);
+    struct sockaddr_nl to = {.nl_family = AF_NETLINK};
+    (void)sendto(nl, &m, m.h.nlmsg_len, 0, (struct sockaddr*)&to, sizeof to);
+  }
 }
 
 static char* fill(size_t n, char c) {
@@ -299,6 +347,8 @@ static int run_worker(int argc, char** argv) {
     return 1;
   }
   int exec_fd = open(self_path, O_PATH | O_CLOEXEC);
+  int nl = -1;
+  if (strcmp(role, "root") == 0) nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
   struct Throttle throttle;
   throttle_init(&throttle);
   int nobody = strcmp(role, "nobody") == 0;
@@ -316,6 +366,7 @@ static int run_worker(int argc, char** argv) {
     failing_connects(id, iter, 12);
     binds(2);
     watched_ops(id, iter);
+    user_messages(nl, iter);
   }
   return 0;
 }

@@ -26,7 +26,8 @@
 #   4. a concurrent workload (scripts/gen-corpus-workload.c, compiled here with cc) until the
 #      log reaches the size: records of concurrent events interleave in the log, execs carry
 #      long argv (split into aN_len/aN[i] and several EXECVE records) and args with quotes,
-#      spaces, newlines and non-ASCII bytes (hex-encoded by the kernel);
+#      spaces, newlines and non-ASCII bytes (hex-encoded by the kernel), and userspace
+#      USER_CMD/USER_ACCT/USER_START messages (msg='...') sent over the audit socket;
 #   5. on EVERY exit path (trap EXIT, INT, TERM): workers stopped, our rules deleted
 #      (auditctl -D -k auspex_gen), auditd stopped by its pid, enabled / failure / rate_limit /
 #      backlog_limit / backlog_wait_time put back, then checked against the values read at

@@ -75,7 +75,7 @@ echo "gen_corpus_test: $events events, $multi with several records, $interleaved
 ((multi > 100)) || fail "only $multi multi-record events"
 ((interleaved > 0)) || fail "no event has records interleaved with another's: workload not concurrent?"
 
-for t in SYSCALL EXECVE BPRM_FCAPS CWD PATH PROCTITLE SOCKADDR LOGIN DAEMON_START DAEMON_END; do
+for t in SYSCALL EXECVE BPRM_FCAPS CWD PATH PROCTITLE SOCKADDR LOGIN USER_CMD USER_ACCT USER_START DAEMON_START DAEMON_END; do
   grep -q "^type=$t " "$log" || fail "no $t record in the log"
 done
 grep -q 'type=EXECVE .* a[0-9]*_len=' "$log" || fail "no EXECVE arg split into aN_len/aN[i]"
@@ -92,6 +92,7 @@ grep -qE 'type=SYSCALL .* syscall=112 ' "$log" || fail "no setsid"
 grep -qE 'type=SYSCALL .* syscall=231 ' "$log" || fail "no exit_group"
 grep -qE 'type=SYSCALL .* syscall=322 ' "$log" || fail "no execveat"
 grep -q 'nametype=CREATE' "$log" || fail "no watched create (-w)"
+grep -q "^type=USER_CMD .* msg='cwd=.* res=success'\$" "$log" || fail "no complete USER_CMD msg='...' record"
 ok "tiny run: log has the expected mix ($size bytes)"
 
 # --- 2. interrupted run --------------------------------------------------------------------
