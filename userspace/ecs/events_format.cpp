@@ -79,19 +79,40 @@ class EventsFormatter final : public EventFormatter {
   static void value(core::JsonWriter& w, const record::Field& f) { w.string(f.value); }
 
   std::vector<record::Field> fields_;
-  // Keys already written at one level: an open-addressing set, since EXECVE records carry
-  // hundreds of same-length keys (a0..aN) and a linear scan would be quadratic.
+  // Keys already written at one level. Duplicates are rare, so a 256-bit filter answers
+  // "new" for almost every key; only a filter hit scans the keys so far. EXECVE records carry
+  // hundreds of keys (a0..aN), so past 32 keys a hash set takes over (no quadratic scan).
   class KeySet {
    public:
     void reset(size_t n) {
-      size_t cap = 16;
-      while (cap < n * 2) cap <<= 1;
-      slots_.assign(cap, std::string_view());
-      used_.assign(cap, 0);
+      bits_[0] = bits_[1] = bits_[2] = bits_[3] = 0;
+      keys_.clear();
+      big_ = n > 32;
+      if (big_) {
+        size_t cap = 64;
+        while (cap < n * 2) cap <<= 1;
+        slots_.assign(cap, std::string_view());
+        used_.assign(cap, 0);
+      }
     }
     bool insert(std::string_view k) {
+      const size_t h = hash(k);
+      if (big_) return insert_big(k, h);
+      uint64_t& word = bits_[(h >> 6) & 3];
+      const uint64_t bit = uint64_t{1} << (h & 63);
+      if (word & bit) {
+        for (auto s : keys_)
+          if (s == k) return false;
+      }
+      word |= bit;
+      keys_.push_back(k);
+      return true;
+    }
+
+   private:
+    bool insert_big(std::string_view k, size_t h) {
       const size_t mask = slots_.size() - 1;
-      for (size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+      for (size_t i = h & mask;; i = (i + 1) & mask) {
         if (!used_[i]) {
           used_[i] = 1;
           slots_[i] = k;
@@ -100,14 +121,15 @@ class EventsFormatter final : public EventFormatter {
         if (slots_[i] == k) return false;
       }
     }
-
-   private:
     // FNV-1a inline: keys are a few bytes, a library hash call costs more than the loop.
     static size_t hash(std::string_view k) {
       uint64_t h = 1469598103934665603ull;
       for (unsigned char c : k) h = (h ^ c) * 1099511628211ull;
       return static_cast<size_t>(h ^ (h >> 29));
     }
+    uint64_t bits_[4] = {0, 0, 0, 0};
+    std::vector<std::string_view> keys_;
+    bool big_ = false;
     std::vector<std::string_view> slots_;
     std::vector<uint8_t> used_;
   };

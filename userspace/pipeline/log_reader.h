@@ -35,7 +35,7 @@ struct LogReadStats {
 };
 
 struct LogReaderOptions {
-  size_t block_size = 4 << 20;
+  size_t block_size = 1 << 20;
   unsigned max_reported_errors = 20;
   FILE* errors = stderr;      // FILE:LINE messages; nullptr to keep quiet
   bool progress = false;      // one \r-updated line on the error stream
@@ -58,6 +58,7 @@ class LogReader {
 
  private:
   void report(record::HeaderError e, std::string_view line);
+  core::Result<void> read_mapped(int fd, uint64_t size);
 
   ShardedReassembly& pipeline_;
   LogReaderOptions options_;

@@ -222,7 +222,10 @@ void ShardedReassembly::send_tick(bool final) {
 
 void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
   // k-way merge by first record index; k is the worker count (small), so a linear pick.
+  // Documents next to each other in one bundle are written as one piece.
   std::vector<size_t> pos(bundles.size(), 0);
+  parts_.clear();
+  size_t last = SIZE_MAX;
   for (;;) {
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < bundles.size(); ++i) {
@@ -233,10 +236,18 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
     if (best == SIZE_MAX) break;
     const auto& docs = bundles[best]->docs;
     const uint32_t begin = pos[best] == 0 ? 0 : docs[pos[best] - 1].second;
-    sink_.write(std::string_view(bundles[best]->bytes).substr(begin, docs[pos[best]].second - begin));
-    events_written_.fetch_add(1, std::memory_order_relaxed);
+    const std::string_view doc = std::string_view(bundles[best]->bytes).substr(begin, docs[pos[best]].second - begin);
+    if (best == last && !parts_.empty())
+      parts_.back() = std::string_view(parts_.back().data(), parts_.back().size() + doc.size());
+    else
+      parts_.push_back(doc);
+    last = best;
     ++pos[best];
   }
+  size_t n = 0;
+  for (auto* b : bundles) n += b->docs.size();
+  if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
+  events_written_.fetch_add(n, std::memory_order_relaxed);
   for (Bundle* b : bundles) workers_[b->owner]->free_bundles.enqueue(b);
   bundles.clear();
 }

@@ -29,8 +29,10 @@ namespace pipeline {
 struct ShardConfig {
   unsigned shards = 2;             // 0 = everything on the caller's thread
   reassembly::Config reassembly;   // per worker
-  size_t records_per_tick = 4096;
-  size_t max_queued_ticks = 8;     // per worker, each direction
+  // Small ticks keep the working set (batches, bundles) in cache and RSS low; a tick costs
+  // one queue round trip per worker.
+  size_t records_per_tick = 1024;
+  size_t max_queued_ticks = 6;     // per worker, each direction
   // false: add() blocks while a worker is max_queued_ticks behind (the caller's source
   // absorbs: for live audit, the kernel backlog). true: add() never blocks; records that
   // find no room are dropped and counted in dropped_records().
@@ -81,6 +83,7 @@ class ShardedReassembly {
   bool finished_ = false;
   std::thread writer_;
   std::atomic<uint64_t> events_written_{0};
+  std::vector<std::string_view> parts_;  // writer thread: pieces of one write
   std::atomic<uint64_t> dropped_records_{0};
 };
 

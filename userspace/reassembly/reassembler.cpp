@@ -22,6 +22,8 @@ Event* Reassembler::acquire() {
 }
 
 void Reassembler::recycle(Event* e) {
+  // An event once holding a huge EXECVE would keep that much memory for good: give it back.
+  if (e->text.capacity() > (64u << 10)) std::string().swap(e->text);
   e->reset();
   free_.push_back(e);
 }

@@ -32,6 +32,30 @@ const TypeTable& table() {
 }  // namespace
 
 uint16_t type_from_name(std::string_view name) {
+  // The types that make up nearly every event, before the hash lookup.
+  switch (name.size()) {
+    case 3:
+      if (name == "CWD") return 1307;
+      if (name == "EOE") return 1320;
+      break;
+    case 4:
+      if (name == "PATH") return kPath;
+      break;
+    case 6:
+      if (name == "EXECVE") return kExecve;
+      break;
+    case 7:
+      if (name == "SYSCALL") return kSyscall;
+      break;
+    case 8:
+      if (name == "SOCKADDR") return 1306;
+      break;
+    case 9:
+      if (name == "PROCTITLE") return kProctitle;
+      break;
+    default:
+      break;
+  }
   const auto& t = table();
   if (auto it = t.by_name.find(name); it != t.by_name.end()) return it->second;
   constexpr std::string_view kUnknown = "UNKNOWN[";

@@ -15,6 +15,7 @@ class FdSink final : public Sink {
   }
   ~FdSink() override { flush(); }
   void write(std::string_view bytes) override;
+  void write_parts(const std::string_view* parts, size_t n) override;
   void flush() override;
   uint64_t errors() const override { return errors_; }
   uint64_t bytes_written() const override { return written_; }
@@ -27,6 +28,7 @@ class FdSink final : public Sink {
   uint64_t errors_ = 0;
   uint64_t written_ = 0;
   int last_errno_ = 0;
+  void write_direct(const std::string_view* parts, size_t n);
 };
 
 }  // namespace sinks

@@ -11,6 +11,11 @@ class Sink {
   virtual ~Sink() = default;
   // Writes all of bytes or counts an error; never throws.
   virtual void write(std::string_view bytes) = 0;
+  // Several pieces in order, as if written one after the other. Sinks that can hand them to
+  // the kernel without copying (writev) override it.
+  virtual void write_parts(const std::string_view* parts, size_t n) {
+    for (size_t i = 0; i < n; ++i) write(parts[i]);
+  }
   virtual void flush() {}
   virtual uint64_t errors() const = 0;
   virtual uint64_t bytes_written() const = 0;
