@@ -62,12 +62,14 @@ void ProcfsSource::wake() {
 size_t ProcfsSource::apply_fact(const Fact& f, EventSink& sink) {
   ++facts_applied_;
   if (const auto* x = std::get_if<AuditExec>(&f)) {
-    const uint64_t ts = to_boot_ns(x->time_unix_ns);
     if (auto p = read_procfs_process(x->pid, proc_root_); p && !p->torn()) {
       known_[p->task.pid] = seen(*p);
-      sink.on_event(p->as_event(EventKind::kExec, ts));
+      // Stamped with the read, not the audit time (the syscall's entry): what was read is
+      // current now, and must not be skipped as older than a rescan that ran meanwhile.
+      sink.on_event(p->as_event(EventKind::kExec, boottime_now_ns()));
       return 1;
     }
+    const uint64_t ts = to_boot_ns(x->time_unix_ns);
     // Gone already (short-lived): what the audit event says. Unlike Ref, keep its exe and
     // args rather than blanking them.
     ++gone_at_exec_;
@@ -107,6 +109,7 @@ size_t ProcfsSource::apply_fact(const Fact& f, EventSink& sink) {
   e.ts_boot_ns = to_boot_ns(x.time_unix_ns);
   auto p = read_procfs_process(x.pid, proc_root_);
   if (p) {
+    e.ts_boot_ns = boottime_now_ns();  // as for exec: the read is current
     e.task = p->task;
     e.task.comm = p->comm;
   } else {
