@@ -52,9 +52,14 @@ void LogReader::feed_line(std::string_view line) {
   int64_t& clock = node_clock_[in.node_id];
   if (in.header.time_ms() > clock) clock = in.header.time_ms();
   in.clock_ms = clock;
+  in.stable = stable_;
   gaps_.observe(in.node_id, in.header.serial);
   pipeline_.set_clock(in.node_id, in.clock_ms);
   pipeline_.add(in);
+}
+
+LogReader::~LogReader() {
+  if (mapped_) ::munmap(mapped_, mapped_size_);
 }
 
 void LogReader::finish() {
@@ -68,6 +73,9 @@ core::Result<void> LogReader::read_mapped(int fd, uint64_t size) {
   void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   if (p == MAP_FAILED) return core::make_error(name_ + ": mmap failed: " + std::strerror(errno), errno);
   ::madvise(p, size, MADV_SEQUENTIAL);
+  mapped_ = p;
+  mapped_size_ = size;
+  stable_ = true;  // events point into the mapping: no copy of any record
   const char* data = static_cast<const char*>(p);
   size_t start = 0;
   auto last_progress = std::chrono::steady_clock::now();
@@ -88,8 +96,7 @@ core::Result<void> LogReader::read_mapped(int fd, uint64_t size) {
       }
     }
   }
-  // The pipeline has copied every line before add() returned, so the mapping can go.
-  ::munmap(p, size);
+  stable_ = false;
   if (options_.progress && options_.errors) std::fprintf(options_.errors, "\r\033[K");
   return {};
 }

@@ -45,6 +45,11 @@ class LogReader {
  public:
   LogReader(ShardedReassembly& pipeline, LogReaderOptions options = {})
       : pipeline_(pipeline), options_(options) {}
+  // A mapped file stays mapped until here: the pipeline's events point into it, so
+  // finish the pipeline first.
+  ~LogReader();
+  LogReader(const LogReader&) = delete;
+  LogReader& operator=(const LogReader&) = delete;
 
   // Reads fd to its end. name is used in messages (the path, or "-" for stdin).
   core::Result<void> read_fd(int fd, std::string_view name, uint64_t size_hint = 0);
@@ -68,6 +73,9 @@ class LogReader {
   std::string name_ = "-";
   uint64_t index_ = 0;
   std::vector<int64_t> node_clock_;
+  void* mapped_ = nullptr;
+  uint64_t mapped_size_ = 0;
+  bool stable_ = false;
   unsigned reported_ = 0;
 };
 

@@ -16,6 +16,7 @@ struct ShardedReassembly::Batch {
     uint32_t node_id;
     uint64_t index, line_no;
     int64_t clock_ms;
+    const char* stable = nullptr;  // the line itself when it outlives the pipeline
   };
   std::string arena;
   std::vector<Item> items;
@@ -59,10 +60,13 @@ struct ShardedReassembly::Worker {
     for (const auto& it : b.items) {
       reassembly::Input in;
       in.header = it.header;
-      std::string_view arena(b.arena);
-      in.line = arena.substr(it.line_off, it.line_len);
-      in.header.node = arena.substr(it.node_off, it.node_len);
-      in.header.body = arena.substr(it.body_off, it.body_len);
+      // Stable lines are addressed from their own start, copied ones inside the arena.
+      std::string_view base = it.stable ? std::string_view(it.stable, it.line_len) : std::string_view(b.arena);
+      const uint32_t shift = it.stable ? it.line_off : 0;
+      in.line = base.substr(it.line_off - shift, it.line_len);
+      in.header.node = base.substr(it.node_off - shift, it.node_len);
+      in.header.body = base.substr(it.body_off - shift, it.body_len);
+      in.stable = it.stable != nullptr;
       in.node_id = it.node_id;
       in.index = it.index;
       in.line_no = it.line_no;
@@ -155,7 +159,8 @@ void ShardedReassembly::add(const reassembly::Input& in) {
   it.index = in.index;
   it.line_no = in.line_no;
   it.clock_ms = in.clock_ms;
-  b.arena.append(in.line);
+  if (in.stable) it.stable = in.line.data();
+  else b.arena.append(in.line);
   b.items.push_back(it);
   if (++records_in_tick_ >= config_.records_per_tick) tick();
 }

@@ -25,11 +25,14 @@ const char* to_string(Completion c);
 
 struct RecordRef {
   uint16_t type = 0;
-  uint32_t offset = 0;       // of the record's line in Event::text
+  uint32_t offset = 0;       // of the record's line in Event::text (when data is null)
   uint32_t length = 0;
-  uint32_t body_offset = 0;  // of the key=value body inside Event::text
+  uint32_t body_offset = 0;  // of the key=value body: in Event::text, or from data
   uint32_t body_length = 0;
   uint64_t line = 0;         // 1-based input line (replay) or datagram number (live)
+  // Set when the source's buffer outlives the event (a mapped log file): the record is not
+  // copied and points there.
+  const char* data = nullptr;
 };
 
 struct Event {
@@ -44,10 +47,13 @@ struct Event {
   std::vector<RecordRef> records;
 
   std::string_view record_text(size_t i) const {
-    return std::string_view(text).substr(records[i].offset, records[i].length);
+    const RecordRef& r = records[i];
+    return r.data ? std::string_view(r.data, r.length) : std::string_view(text).substr(r.offset, r.length);
   }
   std::string_view record_body(size_t i) const {
-    return std::string_view(text).substr(records[i].body_offset, records[i].body_length);
+    const RecordRef& r = records[i];
+    return r.data ? std::string_view(r.data + r.body_offset, r.body_length)
+                  : std::string_view(text).substr(r.body_offset, r.body_length);
   }
   int64_t time_ms() const { return sec * 1000 + msec; }
 
@@ -55,12 +61,14 @@ struct Event {
   int64_t clock_ms = 0;      // the clock when the event was opened, for timeouts
   uint32_t node_offset = 0;  // node name inside text (node is set from it at completion,
   uint32_t node_length = 0;  // once text stops growing)
+  std::string_view stable_node;  // the node when the first record was not copied
   uint8_t lane = 0;          // 0: normal window; 1: short window (user-space records only)
   Event* fifo_prev = nullptr;
   Event* fifo_next = nullptr;
 
   void reset() {
     node = {};
+    stable_node = {};
     text.clear();
     records.clear();
     fifo_prev = fifo_next = nullptr;

@@ -102,24 +102,33 @@ Event* Reassembler::open_event(const Input& in, uint64_t key) {
 void Reassembler::append_record(Event* e, const Input& in) {
   RecordRef r;
   r.type = in.header.type;
-  r.offset = static_cast<uint32_t>(e->text.size());
   r.length = static_cast<uint32_t>(in.line.size());
-  r.body_offset = r.offset + static_cast<uint32_t>(in.header.body.data() - in.line.data());
   r.body_length = static_cast<uint32_t>(in.header.body.size());
   r.line = in.line_no;
-  if (e->records.empty() && !in.header.node.empty()) {
-    e->node_offset = r.offset + static_cast<uint32_t>(in.header.node.data() - in.line.data());
-    e->node_length = static_cast<uint32_t>(in.header.node.size());
+  const uint32_t body_in_line = static_cast<uint32_t>(in.header.body.data() - in.line.data());
+  if (in.stable) {
+    r.data = in.line.data();
+    r.body_offset = body_in_line;
+    if (e->records.empty()) e->stable_node = in.header.node;
+  } else {
+    r.offset = static_cast<uint32_t>(e->text.size());
+    r.body_offset = r.offset + body_in_line;
+    if (e->records.empty() && !in.header.node.empty()) {
+      e->node_offset = r.offset + static_cast<uint32_t>(in.header.node.data() - in.line.data());
+      e->node_length = static_cast<uint32_t>(in.header.node.size());
+    }
+    e->text.append(in.line);
+    e->text.push_back('\n');
   }
-  e->text.append(in.line);
-  e->text.push_back('\n');
   e->records.push_back(r);
   ++counters_.records;
 }
 
 void Reassembler::complete(Event* e, Completion how) {
   e->completion = how;
-  e->node = std::string_view(e->text).substr(e->node_offset, e->node_length);
+  e->node = !e->records.empty() && e->records[0].data
+                ? e->stable_node
+                : std::string_view(e->text).substr(e->node_offset, e->node_length);
   switch (how) {
     case Completion::kEoe: ++counters_.completed_eoe; break;
     case Completion::kStandalone: ++counters_.completed_standalone; break;

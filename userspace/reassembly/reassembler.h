@@ -36,8 +36,8 @@ struct Config {
   size_t remembered_max = 1 << 20;
 };
 
-// One record handed to the reassembler. Views must stay valid for the call only: the
-// reassembler copies the line into the event it joins.
+// One record handed to the reassembler. Views must stay valid for the call only (the
+// reassembler copies the line into the event it joins) unless stable is set.
 struct Input {
   record::Header header;     // header.body points into line
   std::string_view line;     // the whole record text
@@ -45,6 +45,8 @@ struct Input {
   uint64_t index = 0;        // global record index (order of arrival)
   uint64_t line_no = 0;      // for error messages: file line or datagram number
   int64_t clock_ms = 0;      // log time (replay) or arrival time (live)
+  // line outlives the reassembler's events (a mapped file): keep views, copy nothing.
+  bool stable = false;
 };
 
 class Reassembler {
