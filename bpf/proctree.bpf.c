@@ -60,7 +60,11 @@ static __always_inline __s32 pid_nr(struct task_struct *t, int type)
 
 static __always_inline void fill_task(struct auspex_task *o, struct task_struct *t)
 {
-	o->start_boottime = BPF_CORE_READ(t, start_boottime);
+	/* The process is keyed by its leader's start: the hook may run in another thread (the
+	 * last thread to exit, a thread calling setsid). de_thread() gives an exec'ing thread
+	 * the leader's start, so exec agrees (fs/exec.c). */
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	o->start_boottime = BPF_CORE_READ(leader, start_boottime);
 	o->pid = BPF_CORE_READ(t, tgid);
 	o->tid = BPF_CORE_READ(t, pid);
 	o->ppid = BPF_CORE_READ(t, real_parent, tgid);
@@ -86,7 +90,8 @@ static __always_inline void fill_task(struct auspex_task *o, struct task_struct 
 	if (BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper))
 		flags |= AUSPEX_TASK_HAS_SUBREAPER;
 	o->flags = flags;
-	bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), t->comm);
+	/* /proc/PID/stat shows the leader's comm */
+	bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), leader->comm);
 }
 
 SEC("tp_btf/sched_process_fork")

@@ -8,7 +8,8 @@
 //         ├─ pipe_a ─┐ one process group (pgid = pipe_a)
 //         ├─ pipe_b ─┘
 //         ├─ bg        its own group (a background job)
-//         └─ threaded  a second thread execs (de_thread: the process keeps its pid)
+//         ├─ threaded  a second thread execs (de_thread: the process keeps its pid)
+//         └─ lastthread the leader thread exits first; another thread ends the process
 //
 // Each process reports "name pid ppid pgid sid" (getppid/getpgid/getsid) into a file; the
 // reporters are this binary re-executed with AUSPEX_REPORT set (see report_hook below).
@@ -16,6 +17,7 @@
 #include <fcntl.h>
 #include <pty.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,6 +76,14 @@ const int report_hook = [] {
     }).detach();
     for (;;) pause();
   }
+  if (std::getenv("AUSPEX_REPORT_LEADER_EXITS_FIRST")) {
+    // The exit hook then runs in a thread whose own start differs from the process's.
+    std::thread([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      syscall(SYS_exit, 5);  // this thread only: the last one, so the process ends here
+    }).detach();
+    syscall(SYS_exit, 0);  // the leader thread only (a zombie until the group is gone)
+  }
   if (const char* ms = std::getenv("AUSPEX_REPORT_SLEEP_MS"))
     std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
   _exit(0);
@@ -108,7 +118,8 @@ int run_session(const std::string& report_file, int sleep_ms) {
   const std::string r = "AUSPEX_REPORT_SLEEP_MS=" + std::to_string(sleep_ms) + " AUSPEX_REPORT=" + report_file;
   const std::string script = "set -m\n" + r + ":pipe_a " + exe + " | " + r + ":pipe_b " + exe +
                              "\n" + r + ":bg " + exe + " &\nAUSPEX_REPORT_THREAD_EXEC=1 " + r +
-                             ":threaded " + exe + "\nwait\n";
+                             ":threaded " + exe + "\nAUSPEX_REPORT_LEADER_EXITS_FIRST=1 " + r +
+                             ":lastthread " + exe + "\nwait\n";
   pid_t leader = fork();
   if (leader == 0) {
     close(master);
@@ -191,7 +202,8 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     const int minor = run_session(report_file, 200);
     ASSERT_GE(minor, 0) << "workload failed";
     auto reports = read_reports(report_file);
-    for (const char* n : {"leader", "short", "pipe_a", "pipe_b", "bg", "threaded", "thread", "after_thread_exec"})
+    for (const char* n : {"leader", "short", "pipe_a", "pipe_b", "bg", "threaded", "thread",
+                          "after_thread_exec", "lastthread"})
       ASSERT_TRUE(reports.count(n)) << "no report from " << n;
     const Reported leader = reports["leader"];
 
@@ -252,11 +264,21 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     EXPECT_EQ(ebpf.value()->lookup(reports["thread"].pid, 0, std::chrono::seconds(2)).status,
               proctree::LookupStatus::kNotFound);
 
+    // Ended by a non-leader thread: the exit still finds the process (keyed by the
+    // leader's start), with the last thread's code.
+    auto lt = ebpf.value()->lookup(reports["lastthread"].pid, 0, std::chrono::seconds(2));
+    ASSERT_TRUE(lt.info);
+    EXPECT_TRUE(lt.info->self.exited);
+    EXPECT_TRUE(lt.info->self.exit_code_known);
+    EXPECT_EQ(lt.info->self.exit_code, 5 << 8);
+    EXPECT_EQ(ebpf.value()->stats().tree.unknown_exit, 0u);
+
     // Parity: the procfs backend on the same session, where it saw the process.
     int compared = 0;
     for (const auto& [name, r] : reports) {
-      // fork only, gone in < 1 ms: procfs cannot see it; a thread id is no process
-      if (name == "short" || name == "thread") continue;
+      // fork only, gone in < 1 ms: procfs cannot see it; a thread id is no process; with
+      // its leader thread gone, /proc/PID reads as a zombie (state Z, no exe): README
+      if (name == "short" || name == "thread" || name == "lastthread") continue;
       SCOPED_TRACE("procfs " + name);
       auto got = procfs.value()->lookup(r.pid, 0, std::chrono::seconds(2));
       if (got.status != proctree::LookupStatus::kFound) {
@@ -274,7 +296,7 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
       EXPECT_EQ(i.self.image->cwd, b.info->self.image->cwd);
       ++compared;
     }
-    EXPECT_EQ(compared, int(reports.size()) - 2);
+    EXPECT_EQ(compared, int(reports.size()) - 3);
     auto stats = ebpf.value()->stats();
     for (const auto& c : stats.source) {
       if (c.name == "bpf.ringbuf_full" || c.name.rfind("bpf.decode", 0) == 0) {
