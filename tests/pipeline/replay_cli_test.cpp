@@ -72,6 +72,26 @@ TEST(ReplayCli, HostileBytesGiveValidJson) {
   EXPECT_EQ(d["records"].at(1)["fields"]["a0"].get_string().value().size(), 100000u);
 }
 
+TEST(ReplayCli, RepeatedKeyKeepsItsFirstValue) {
+  // JSON objects must not repeat a key; small records and EXECVE-sized ones alike.
+  std::string many;
+  for (int i = 0; i < 300; ++i) many += " a" + std::to_string(i) + "=v" + std::to_string(i);
+  auto r = testing_support::run(bin() + " replay -",
+                                "type=PATH msg=audit(1.000:1): a=1 b=2 a=3\n"
+                                "type=EXECVE msg=audit(1.000:1): argc=300" + many + " a7=dup a299=dup\n");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  simdjson::dom::parser p;
+  auto d = p.parse(r.out);
+  ASSERT_EQ(d.error(), simdjson::SUCCESS);
+  auto f0 = d["records"].at(0)["fields"].get_object();
+  EXPECT_EQ(f0.value().size(), 2u);
+  EXPECT_EQ(f0["a"].get_string().value(), "1");
+  auto f1 = d["records"].at(1)["fields"].get_object();
+  EXPECT_EQ(f1.value().size(), 301u);
+  EXPECT_EQ(f1["a7"].get_string().value(), "v7");
+  EXPECT_EQ(f1["a299"].get_string().value(), "v299");
+}
+
 TEST(ReplayCli, MissingFileNamesIt) {
   auto r = testing_support::run(bin() + " replay /nonexistent/audit.log");
   EXPECT_EQ(r.rc, 1);

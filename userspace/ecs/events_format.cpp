@@ -121,11 +121,14 @@ class EventsFormatter final : public EventFormatter {
         if (slots_[i] == k) return false;
       }
     }
-    // FNV-1a inline: keys are a few bytes, a library hash call costs more than the loop.
+    // Length and the first and last two bytes tell audit keys apart (a0..a299, a1[0],
+    // arch, auid ...); a collision only costs a compare, so no full hash is needed.
     static size_t hash(std::string_view k) {
-      uint64_t h = 1469598103934665603ull;
-      for (unsigned char c : k) h = (h ^ c) * 1099511628211ull;
-      return static_cast<size_t>(h ^ (h >> 29));
+      const size_t n = k.size();
+      if (n == 0) return 0;
+      const size_t first = static_cast<unsigned char>(k[0]) | (n > 1 ? static_cast<unsigned char>(k[1]) << 8 : 0);
+      const size_t last = static_cast<unsigned char>(k[n - 1]) | static_cast<unsigned char>(k[n > 1 ? n - 2 : 0]) << 8;
+      return (n * 0x9E3779B1u) ^ (first * 0x85EBCA77u) ^ (last * 0xC2B2AE3Du) ^ (last >> 3);
     }
     uint64_t bits_[4] = {0, 0, 0, 0};
     std::vector<std::string_view> keys_;
