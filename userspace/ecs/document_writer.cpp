@@ -61,8 +61,8 @@ struct IdName {
 void write_id_name(JsonOut& w, std::string_view key, const IdName& e) {
   if (e.empty()) return;
   w.key(key).begin_object();
-  if (!e.id.empty()) w.key("id").string(e.id);
-  if (!e.name.empty()) w.key("name").string(e.name);
+  if (!e.id.empty()) w.lit("id").string(e.id);
+  if (!e.name.empty()) w.lit("name").string(e.name);
   w.end_object();
 }
 
@@ -70,8 +70,8 @@ void write_id_name(JsonOut& w, std::string_view key, const IdName& e) {
 void write_with_group(JsonOut& w, std::string_view key, const IdName& u, const IdName& g) {
   if (u.empty() && g.empty()) return;
   w.key(key).begin_object();
-  if (!u.id.empty()) w.key("id").string(u.id);
-  if (!u.name.empty()) w.key("name").string(u.name);
+  if (!u.id.empty()) w.lit("id").string(u.id);
+  if (!u.name.empty()) w.lit("name").string(u.name);
   write_id_name(w, "group", g);
   w.end_object();
 }
@@ -138,8 +138,8 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
 
   line_.clear();
   core::append_rfc3339_ms(line_, e.sec, e.msec);
-  w.key("@timestamp").string(line_);
-  w.key("ecs").begin_object().key("version").string(kEcsVersion).end_object();
+  w.lit("@timestamp").string(line_);
+  w.lit("ecs").begin_object().lit("version").string(kEcsVersion).end_object();
 
   const bool warnings = options_.include_warnings && !e.warnings.empty();
   const bool original = options_.include_raw_message || warnings;
@@ -147,26 +147,26 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   for (const std::string& t : e.tags) preserve = preserve || t == "preserve_original_event";
 
   // ---- event ----
-  w.key("event").begin_object();
-  w.key("kind").string(e.ecs_kind.empty() ? std::string_view("event") : e.ecs_kind);
+  w.lit("event").begin_object();
+  w.lit("kind").string(e.ecs_kind.empty() ? std::string_view("event") : e.ecs_kind);
   if (!e.ecs_category.empty()) {
-    w.key("category").begin_array();
+    w.lit("category").begin_array();
     for (std::string_view c : e.ecs_category) w.string(c);
     w.end_array();
   } else {
-    w.key("category").string(audit_event_class(e.type));
+    w.lit("category").string(audit_event_class(e.type));
   }
   if (!e.ecs_type.empty()) {
-    w.key("type").begin_array();
+    w.lit("type").begin_array();
     for (std::string_view t : e.ecs_type) w.string(t);
     w.end_array();
   }
-  if (!e.action.empty()) w.key("action").string(e.action);
+  if (!e.action.empty()) w.lit("action").string(e.action);
   std::string_view outcome = e.ecs_outcome;
   if (outcome.empty()) outcome = e.result == "fail" ? std::string_view("failure") : std::string_view(e.result);
-  if (!outcome.empty()) w.key("outcome").string(outcome);
-  w.key("sequence").unsigned_number(e.sequence);
-  if (const std::string* id = e.data.find("id")) w.key("id").string(*id);
+  if (!outcome.empty()) w.lit("outcome").string(outcome);
+  w.lit("sequence").unsigned_number(e.sequence);
+  if (const std::string* id = e.data.find("id")) w.lit("id").string(*id);
   if (original && !raw.records.empty()) {
     joined_.clear();
     for (size_t i = 0; i < raw.records.size(); ++i) {
@@ -174,10 +174,10 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
       if (i) joined_.push_back('\n');
       joined_.append(line_);
     }
-    w.key("original").string(joined_);
+    w.lit("original").string(joined_);
   }
-  w.key("module").string("auditd");
-  w.key("dataset").string("auditd_manager.auditd");
+  w.lit("module").string("auditd");
+  w.lit("dataset").string("auditd_manager.auditd");
   w.end_object();
 
   // ---- user picture (needed by both user.* and auditd.user.*) ----
@@ -209,12 +209,12 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   }
 
   // ---- auditd ----
-  w.key("auditd").begin_object();
+  w.lit("auditd").begin_object();
   key_.clear();
   for (char c : e.type_name) key_.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  w.key("message_type").string(key_);
-  if (!e.result.empty()) w.key("result").string(e.result);
-  if (!e.session.empty() && e.session != "unset") w.key("session").string(e.session);
+  w.lit("message_type").string(key_);
+  if (!e.result.empty()) w.lit("result").string(e.result);
+  if (!e.session.empty() && e.session != "unset") w.lit("session").string(e.session);
 
   // auditd.data: record order, no sort (JSON objects are unordered). socket_* fields go
   // into one nested object, written after the others.
@@ -228,11 +228,11 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     }
   }
   if (any_data || any_socket) {
-    w.key("data").begin_object();
+    w.lit("data").begin_object();
     for (int pass = 0; pass < 2; ++pass) {
       if (pass == 1) {
         if (!any_socket) break;
-        w.key("socket").begin_object();
+        w.lit("socket").begin_object();
       }
       for (const FieldMap::Entry& d : e.data) {
         std::string_view k = d.key;
@@ -259,26 +259,26 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   const bool summary_actor = !e.actor_primary.empty() || !e.actor_secondary.empty();
   const bool summary_object = !e.object_type.empty() || !e.object_primary.empty() || !e.object_secondary.empty();
   if (summary_actor || summary_object || !e.how.empty()) {
-    w.key("summary").begin_object();
+    w.lit("summary").begin_object();
     if (summary_actor) {
-      w.key("actor").begin_object();
-      if (!e.actor_primary.empty()) w.key("primary").string(e.actor_primary);
-      if (!e.actor_secondary.empty()) w.key("secondary").string(e.actor_secondary);
+      w.lit("actor").begin_object();
+      if (!e.actor_primary.empty()) w.lit("primary").string(e.actor_primary);
+      if (!e.actor_secondary.empty()) w.lit("secondary").string(e.actor_secondary);
       w.end_object();
     }
     if (summary_object) {
-      w.key("object").begin_object();
-      if (!e.object_type.empty()) w.key("type").string(e.object_type);
-      if (!e.object_primary.empty()) w.key("primary").string(e.object_primary);
-      if (!e.object_secondary.empty()) w.key("secondary").string(e.object_secondary);
+      w.lit("object").begin_object();
+      if (!e.object_type.empty()) w.lit("type").string(e.object_type);
+      if (!e.object_primary.empty()) w.lit("primary").string(e.object_primary);
+      if (!e.object_secondary.empty()) w.lit("secondary").string(e.object_secondary);
       w.end_object();
     }
-    if (!e.how.empty()) w.key("how").string(e.how);
+    if (!e.how.empty()) w.lit("how").string(e.how);
     w.end_object();
   }
 
   if (e.npaths > 0) {
-    w.key("paths").begin_array();
+    w.lit("paths").begin_array();
     for (size_t i = 0; i < e.npaths; ++i) {
       w.begin_object();
       for (const FieldMap::Entry& p : e.paths[i]) {
@@ -293,12 +293,12 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   const bool auditd_user = !u.audit.empty() || !u.old_auid.empty() || !u.new_auid.empty() || u.selinux ||
                            !u.saved.empty() || !u.saved_group.empty() || !u.fs.empty() || !u.fs_group.empty();
   if (auditd_user) {
-    w.key("user").begin_object();
+    w.lit("user").begin_object();
     write_id_name(w, "audit", u.audit);
     write_id_name(w, "old_auid", u.old_auid);
     write_id_name(w, "new_auid", u.new_auid);
     if (u.selinux) {
-      w.key("selinux").begin_object();
+      w.lit("selinux").begin_object();
       for (const FieldMap::Entry& s : e.user_selinux) {
         if (s.value.empty()) continue;
         underscore_key(s.key, key_);
@@ -311,7 +311,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     w.end_object();
   }
   if (e.file.present && !e.file.selinux.empty()) {
-    w.key("file").begin_object().key("selinux").begin_object();
+    w.lit("file").begin_object().lit("selinux").begin_object();
     for (const FieldMap::Entry& s : e.file.selinux) {
       underscore_key(s.key, key_);
       w.key(key_).string(s.value);
@@ -319,12 +319,12 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     w.end_object().end_object();
   }
   if (warnings) {
-    w.key("warnings").begin_array();
+    w.lit("warnings").begin_array();
     for (const std::string& s : e.warnings) w.string(s);
     w.end_array();
   }
   if (preserve && original) {
-    w.key("messages").begin_array();
+    w.lit("messages").begin_array();
     for (size_t i = 0; i < raw.records.size(); ++i) {
       write_raw_line(raw, i, line_, key_);
       w.string(line_);
@@ -340,19 +340,19 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   const bool has_ppid = parse_long(p.ppid, ppid);
   if (has_pid || has_ppid || !p.title.empty() || !p.name.empty() || !p.exe.empty() || !p.cwd.empty() ||
       p.nargs > 0 || p.args_count >= 0) {
-    w.key("process").begin_object();
-    if (has_pid) w.key("pid").number(pid);
-    if (has_ppid) w.key("parent").begin_object().key("pid").number(ppid).end_object();
-    if (!p.title.empty()) w.key("title").string(p.title);
-    if (!p.name.empty()) w.key("name").string(p.name);
-    if (!p.exe.empty()) w.key("executable").string(p.exe);
-    if (!p.cwd.empty()) w.key("working_directory").string(p.cwd);
+    w.lit("process").begin_object();
+    if (has_pid) w.lit("pid").number(pid);
+    if (has_ppid) w.lit("parent").begin_object().lit("pid").number(ppid).end_object();
+    if (!p.title.empty()) w.lit("title").string(p.title);
+    if (!p.name.empty()) w.lit("name").string(p.name);
+    if (!p.exe.empty()) w.lit("executable").string(p.exe);
+    if (!p.cwd.empty()) w.lit("working_directory").string(p.cwd);
     if (p.nargs > 0) {
-      w.key("args").begin_array();
+      w.lit("args").begin_array();
       for (size_t i = 0; i < p.nargs; ++i) w.string(p.args[i]);
       w.end_array();
     }
-    if (p.args_count >= 0) w.key("args_count").number(p.args_count);
+    if (p.args_count >= 0) w.lit("args_count").number(p.args_count);
     w.end_object();
   }
 
@@ -360,15 +360,15 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   const FileInfo& f = e.file;
   if (f.present && (!f.path.empty() || !f.device.empty() || !f.inode.empty() || !f.mode.empty() ||
                     !f.uid.empty() || !f.gid.empty() || !f.owner.empty() || !f.group.empty())) {
-    w.key("file").begin_object();
-    if (!f.path.empty()) w.key("path").string(f.path);
-    if (!f.device.empty()) w.key("device").string(f.device);
-    if (!f.inode.empty()) w.key("inode").string(f.inode);
-    if (!f.mode.empty()) w.key("mode").string(f.mode);
-    if (!f.uid.empty()) w.key("uid").string(f.uid);
-    if (!f.gid.empty()) w.key("gid").string(f.gid);
-    if (!f.owner.empty()) w.key("owner").string(f.owner);
-    if (!f.group.empty()) w.key("group").string(f.group);
+    w.lit("file").begin_object();
+    if (!f.path.empty()) w.lit("path").string(f.path);
+    if (!f.device.empty()) w.lit("device").string(f.device);
+    if (!f.inode.empty()) w.lit("inode").string(f.inode);
+    if (!f.mode.empty()) w.lit("mode").string(f.mode);
+    if (!f.uid.empty()) w.lit("uid").string(f.uid);
+    if (!f.gid.empty()) w.lit("gid").string(f.gid);
+    if (!f.owner.empty()) w.lit("owner").string(f.owner);
+    if (!f.group.empty()) w.lit("group").string(f.group);
     w.end_object();
   }
 
@@ -377,16 +377,16 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     const Address& a = side == 0 ? e.source : e.destination;
     if (!a.present || (a.ip.empty() && a.port.empty() && a.path.empty())) continue;
     w.key(side == 0 ? "source" : "destination").begin_object();
-    if (!a.ip.empty()) w.key("ip").string(a.ip);
+    if (!a.ip.empty()) w.lit("ip").string(a.ip);
     if (!a.port.empty()) {
-      w.key("port");
+      w.lit("port");
       long_or_string(w, a.port);
     }
-    if (!a.path.empty()) w.key("address").string(a.path);
+    if (!a.path.empty()) w.lit("address").string(a.path);
     w.end_object();
   }
   if (e.direction != Direction::kNone) {
-    w.key("network").begin_object().key("direction").string(e.direction == Direction::kIngress ? "ingress" : "egress").end_object();
+    w.lit("network").begin_object().lit("direction").string(e.direction == Direction::kIngress ? "ingress" : "egress").end_object();
   }
 
   // ---- user / group / related ----
@@ -394,9 +394,9 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   for (size_t i = 0; i < u.nothers; ++i) any_other = any_other || !u.others[i].v.empty();
   if (!u.main.empty() || !u.group.empty() || !u.eff.empty() || !u.eff_group.empty() || !u.target.empty() ||
       !u.changes.empty() || any_other) {
-    w.key("user").begin_object();
-    if (!u.main.id.empty()) w.key("id").string(u.main.id);
-    if (!u.main.name.empty()) w.key("name").string(u.main.name);
+    w.lit("user").begin_object();
+    if (!u.main.id.empty()) w.lit("id").string(u.main.id);
+    if (!u.main.name.empty()) w.lit("name").string(u.main.name);
     write_id_name(w, "group", u.group);
     write_with_group(w, "effective", u.eff, u.eff_group);
     write_id_name(w, "target", u.target);
@@ -408,14 +408,14 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     w.end_object();
   }
   if (!group_target.empty()) {
-    w.key("group").begin_object();
+    w.lit("group").begin_object();
     write_id_name(w, "target", group_target);
     w.end_object();
   }
   if (!related_.empty()) {
     std::sort(related_.begin(), related_.end());
     related_.erase(std::unique(related_.begin(), related_.end()), related_.end());
-    w.key("related").begin_object().key("user").begin_array();
+    w.lit("related").begin_object().lit("user").begin_array();
     for (const std::string& r : related_) w.string(r);
     w.end_array().end_object();
   }
@@ -424,7 +424,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   bool any_tag = options_.preserve_original_event;
   for (const std::string& t : e.tags) any_tag = any_tag || !t.empty();
   if (any_tag) {
-    w.key("tags").begin_array();
+    w.lit("tags").begin_array();
     for (const std::string& t : e.tags)
       if (!t.empty()) w.string(t);
     if (options_.preserve_original_event) w.string("preserve_original_event");
@@ -436,13 +436,13 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
       if (i) joined_.push_back('\n');
       joined_.append(e.warnings[i]);
     }
-    w.key("error").begin_object().key("message").string(joined_).end_object();
+    w.lit("error").begin_object().lit("message").string(joined_).end_object();
   }
-  w.key("service").begin_object().key("type").string("auditd").end_object();
-  w.key("data_stream").begin_object();
-  w.key("type").string("logs");
-  w.key("dataset").string("auditd_manager.auditd");
-  w.key("namespace").string(options_.data_stream_namespace);
+  w.lit("service").begin_object().lit("type").string("auditd").end_object();
+  w.lit("data_stream").begin_object();
+  w.lit("type").string("logs");
+  w.lit("dataset").string("auditd_manager.auditd");
+  w.lit("namespace").string(options_.data_stream_namespace);
   w.end_object();
 
   w.end_object();

@@ -22,7 +22,7 @@ class FieldMap {
 
   void clear() {
     size_ = 0;
-    bloom_ = 0;
+    bloom_[0] = bloom_[1] = bloom_[2] = bloom_[3] = 0;
   }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -34,7 +34,8 @@ class FieldMap {
   Entry* find_entry(std::string_view key) {
     // Most lookups are for keys a record does not have (enrichment probes for auid, res,
     // exit, ...): a one-word filter answers those without a scan.
-    if (!(bloom_ & bit(key))) return nullptr;
+    const unsigned h = hash(key);
+    if (!(bloom_[(h >> 6) & 3] & (uint64_t{1} << (h & 63)))) return nullptr;
     for (size_t i = 0; i < size_; ++i)
       if (same(entries_[i].key, key)) return &entries_[i];
     return nullptr;
@@ -68,7 +69,8 @@ class FieldMap {
   Entry& append_entry(std::string_view key) {
     if (size_ == entries_.size()) entries_.emplace_back();
     Entry& e = entries_[size_++];
-    bloom_ |= bit(key);
+    const unsigned h = hash(key);
+    bloom_[(h >> 6) & 3] |= uint64_t{1} << (h & 63);
     e.key.assign(key);
     e.value.clear();
     e.quoted = false;
@@ -85,7 +87,7 @@ class FieldMap {
   friend void swap(FieldMap& a, FieldMap& b) noexcept {
     a.entries_.swap(b.entries_);
     std::swap(a.size_, b.size_);
-    std::swap(a.bloom_, b.bloom_);
+    for (int i = 0; i < 4; ++i) std::swap(a.bloom_[i], b.bloom_[i]);
   }
 
   bool erase(std::string_view key) {
@@ -107,16 +109,19 @@ class FieldMap {
       if (p[i] != b[i]) return false;
     return true;
   }
-  static uint64_t bit(std::string_view k) {
-    if (k.empty()) return 1;
+  // 8 bits of a cheap hash: first, middle and last byte and the length.
+  static unsigned hash(std::string_view k) {
+    if (k.empty()) return 0;
     const unsigned h = static_cast<unsigned char>(k.front()) * 31u + static_cast<unsigned char>(k.back()) * 7u +
-                       static_cast<unsigned char>(k[k.size() / 2]) * 3u + static_cast<unsigned>(k.size());
-    return uint64_t{1} << ((h ^ (h >> 6)) & 63);
+                       static_cast<unsigned char>(k[k.size() / 2]) * 131u + static_cast<unsigned>(k.size()) * 17u;
+    return (h ^ (h >> 8)) & 255;
   }
 
   std::vector<Entry> entries_;
   size_t size_ = 0;
-  uint64_t bloom_ = 0;  // bit(key) of every key added since clear(); erase leaves bits set
+  // One bit per hash(key) of every key added since clear() (erase leaves bits set): with
+  // 256 bits a record of 30 fields answers "absent" for ~9 in 10 absent keys.
+  uint64_t bloom_[4] = {0, 0, 0, 0};
 };
 
 }  // namespace ecs

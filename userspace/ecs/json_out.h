@@ -5,6 +5,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,15 +23,38 @@ class JsonOut {
   JsonOut& begin_array() { sep(); out_.push_back('['); first_ = true; return *this; }
   JsonOut& end_array() { out_.push_back(']'); first_ = false; return *this; }
   JsonOut& key(std::string_view k) {
-    sep();
     if (plain(k)) {
-      out_.push_back('"');
-      out_.append(k);
-      out_.append("\":", 2);
+      // One resize and one copy: keys are the most frequent write of a document.
+      const size_t n = out_.size();
+      const size_t comma = first_ ? 0 : 1;
+      out_.resize(n + comma + k.size() + 3);
+      char* p = out_.data() + n;
+      if (comma) *p++ = ',';
+      *p++ = '"';
+      std::memcpy(p, k.data(), k.size());
+      p += k.size();
+      p[0] = '"';
+      p[1] = ':';
     } else {
+      sep();
       core::json_append_string(out_, k);
       out_.push_back(':');
     }
+    first_ = true;
+    return *this;
+  }
+  // A key known at compile time to be a plain name: no check, one append.
+  JsonOut& lit(std::string_view k) {
+    if (k.size() > 56) return key(k);
+    char buf[64];
+    size_t n = 0;
+    if (!first_) buf[n++] = ',';
+    buf[n++] = '"';
+    std::memcpy(buf + n, k.data(), k.size());
+    n += k.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_.append(buf, n);
     first_ = true;
     return *this;
   }

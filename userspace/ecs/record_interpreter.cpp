@@ -2,6 +2,7 @@
 
 #include <libaudit.h>
 
+#include <array>
 #include <charconv>
 
 #include "ecs/audit_names.h"
@@ -10,11 +11,16 @@
 namespace ecs {
 namespace {
 
-int upper_hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Digit values of [0-9A-F]; -1 for every other byte (auparse takes upper case only).
+constexpr auto kUpperHex = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<int8_t>(c - 'A' + 10);
+  return t;
+}();
+
+inline int upper_hex(char c) { return kUpperHex[static_cast<unsigned char>(c)]; }
 
 bool key_chars_ok(std::string_view k, bool allow_brackets) {
   if (k.empty()) return false;
@@ -122,15 +128,20 @@ bool is_kernel_hex(std::string_view s) {
 }
 
 void append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
+  const size_t start = out.size();
+  out.resize(start + s.size() / 2);
+  char* dst = out.data() + start;
+  size_t n = 0;
   for (size_t i = 0; i + 1 < s.size(); i += 2) {
     const char c = static_cast<char>(upper_hex(s[i]) << 4 | upper_hex(s[i + 1]));
     if (c == '\0') {
-      if (stop_at_nul) return;
-      out.push_back(' ');
+      if (stop_at_nul) break;
+      dst[n++] = ' ';
       continue;
     }
-    out.push_back(c);
+    dst[n++] = c;
   }
+  out.resize(start + n);
 }
 
 std::string_view RecordInterpreter::normalize_text(uint16_t type, std::string_view body) {
