@@ -692,3 +692,26 @@ TEST_F(AuditKernelTest, UpdateKeepsPrefixAndRollsBackOnError) {
   ASSERT_TRUE(src->restore().ok());
   EXPECT_TRUE(auditctl_list().empty());
 }
+
+// A few hundred rules: AUDIT_LIST_RULES answers from a kthread in many messages (multi-part,
+// NLMSG_DONE last); every one arrives, in order.
+TEST_F(AuditKernelTest, ManyRulesListInOrder) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  std::vector<RuleItem> rules;
+  for (int i = 0; i < 300; ++i)
+    rules.push_back(item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "key=k" + std::to_string(i)}, {"execve"}),
+                         "k" + std::to_string(i), i + 1));
+  auto rep = src->install(rules);
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_EQ(rep->added, 301u);
+  auto listed = src->control().list_rules();
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  ASSERT_EQ(listed->size(), 301u);
+  for (size_t i = 0; i < rules.size(); ++i) ASSERT_EQ((*listed)[i + 1], rules[i].bytes) << i;
+  EXPECT_TRUE(src->check_rules()->ok());
+  ASSERT_TRUE(src->restore().ok());
+  auto after = src->control().list_rules();
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->empty());
+}
