@@ -115,6 +115,18 @@ TEST_F(AuditKernelTest, ErrorsNameTheErrnoAndTheRequest) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code, ENOENT);
   EXPECT_NE(d.error().message.find("AUDIT_DEL_RULE: ENOENT"), std::string::npos) << d.error().message;
+
+  // A request that times out (0 ms) leaves its late ack and reply in the socket; the next
+  // request skips them by sequence number instead of taking them for its own.
+  auto late = request_status(c->socket(), milliseconds(0));
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ETIMEDOUT);
+  EXPECT_EQ(late.error().message, "AUDIT_GET: no ack from the kernel within 0 ms");
+  ASSERT_TRUE(c->set(StatusChange().rate_limit(4321)).ok());
+  auto st = c->get_status();
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->rate_limit, 4321u);
+  ASSERT_TRUE(c->set(StatusChange().rate_limit(rest_.rate_limit)).ok());
 }
 
 TEST_F(AuditKernelTest, UnicastReceivesExecEventWithKey) {
