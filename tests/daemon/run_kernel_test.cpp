@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -144,6 +145,52 @@ TEST_F(RunKernel, ExactlyTheExecsWeRanWithTheKey) {
   for (int i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << "exec " << i << " seen " << seen[i] << " times";
   const std::string err = testing_support::slurp(d.err);
   EXPECT_NE(err.find("\"stats\":\"final\""), std::string::npos) << err;
+}
+
+bool wait_until(const std::function<bool()>& pred, std::chrono::seconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return pred();
+}
+
+TEST_F(RunKernel, ReloadAppliesValidChangesAndKeepsRulesOnErrors) {
+  const std::string rules = dir + "/live.rules";
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_reload_a\n";
+  const std::string cfg = dir + "/cfg.json";
+  std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
+  Daemon d = start({"--config", cfg, "--rules", rules}, dir);
+  ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
+  auto listed = [] { return testing_support::run("auditctl -l").out; };
+  EXPECT_NE(listed().find("key=auspex_reload_a"), std::string::npos);
+
+  // A valid change (written in place, as an editor would) is applied without a restart.
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_reload_a\n"
+                          "-a always,exit -F arch=b64 -S connect -F key=auspex_reload_b\n";
+  EXPECT_TRUE(wait_until([&] { return listed().find("key=auspex_reload_b") != std::string::npos; },
+                         std::chrono::seconds(10)))
+      << testing_support::slurp(d.err);
+  EXPECT_TRUE(wait_until([&] { return testing_support::slurp(d.err).find("1 added") != std::string::npos; },
+                         std::chrono::seconds(5)));
+
+  // An invalid one keeps the running rules and names file:line.
+  const std::string before = listed();
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_reload_a\n"
+                          "-a always,exit -S no_such_syscall\n";
+  EXPECT_TRUE(wait_until([&] { return testing_support::slurp(d.err).find("keeping the running rules") != std::string::npos; },
+                         std::chrono::seconds(10)))
+      << testing_support::slurp(d.err);
+  EXPECT_NE(testing_support::slurp(d.err).find(rules + ":2:"), std::string::npos);
+  EXPECT_EQ(listed(), before);
+
+  // SIGHUP reloads too: back to one rule.
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_reload_a\n";
+  kill(d.pid, SIGHUP);
+  EXPECT_TRUE(wait_until([&] { return listed().find("key=auspex_reload_b") == std::string::npos; },
+                         std::chrono::seconds(10)));
+  EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
 }
 
 TEST_F(RunKernel, BadRuleFailsBeforeTouchingTheKernel) {

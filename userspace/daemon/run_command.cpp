@@ -11,11 +11,13 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/json_writer.h"
 #include "daemon/commands.h"
 #include "daemon/config.h"
+#include "daemon/file_watch.h"
 #include "daemon/rule_sources.h"
 #include "ecs/ecs_formatter.h"
 #include "ecs/events_format.h"
@@ -42,11 +44,14 @@ constexpr const char* kRunUsage =
 
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
+std::atomic<bool> g_reload{false};
 
 void on_signal(int sig) {
   g_signal.store(sig);
   g_stop.store(true);
 }
+
+void on_hangup(int) { g_reload.store(true); }
 
 void install_signal_handlers() {
   struct sigaction sa{};
@@ -55,6 +60,8 @@ void install_signal_handlers() {
   sa.sa_flags = 0;  // no SA_RESTART: a blocking recv returns EINTR and the loop sees g_stop
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  sa.sa_handler = on_hangup;
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a closed stdout is a counted sink error, not a kill
 }
 
@@ -75,6 +82,7 @@ struct Stats {
   const pipeline::ShardedReassembly* pipe = nullptr;
   const sinks::Sink* sink = nullptr;
   uint64_t bad_records = 0;
+  uint64_t rule_drift = 0;  // checks that found our rules changed behind our back
 };
 
 std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events, uint64_t& last_records,
@@ -102,6 +110,7 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.key("enobufs").unsigned_number(s.source->enobufs.load());
   w.key("recv_errors").unsigned_number(s.source->recv_errors.load());
   w.key("bad_records").unsigned_number(s.bad_records);
+  w.key("rule_drift").unsigned_number(s.rule_drift);
   w.key("reassembly").begin_object();
   w.key("in_flight").unsigned_number(s.pipe->in_flight());
   w.key("eoe").unsigned_number(c.completed_eoe);
@@ -255,7 +264,7 @@ int run_main(Args args) {
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth;
   pipeline::ShardedReassembly pipe(sc, *factory, *sink);
 
-  Stats stats{&source.counters(), &pipe, sink.get(), 0};
+  Stats stats{&source.counters(), &pipe, sink.get(), 0, 0};
   std::string line;
   uint64_t index = 0;
   auto on_record = [&](uint16_t type, std::string_view payload) {
@@ -283,6 +292,65 @@ int run_main(Args args) {
     pipe.add(in);
   };
 
+  // Reload on SIGHUP or when a config/rule file changes: parse everything first; keep the
+  // running rules when anything is wrong, else apply only the difference.
+  FileWatch watch;
+  auto watched_files = [&](const RuleSources& r) {
+    std::vector<std::string> files = r.files;
+    if (!config_path.empty()) files.push_back(config_path);
+    for (const auto& x : extra_rules) files.push_back(x);
+    return files;
+  };
+  watch.watch(watched_files(rs));
+  auto reload = [&]() {
+    Config next = embedded_default();
+    if (!config_path.empty()) {
+      auto c = load_config(config_path);
+      if (!c) {
+        std::fprintf(stderr, "auspex run: reload: %s; keeping the running rules and settings\n",
+                     c.error().message.c_str());
+        return;
+      }
+      next = std::move(c.value());
+    }
+    RuleSources nrs = gather_rules(next, extra_rules);
+    if (!nrs.set.errors.empty() && !next.ignore_errors) {
+      for (const auto& d : nrs.set.errors) std::fprintf(stderr, "auspex run: reload: %s\n", d.to_string().c_str());
+      std::fprintf(stderr, "auspex run: reload: %zu rule error(s); keeping the running rules\n", nrs.set.errors.size());
+      watch.watch(watched_files(nrs));
+      return;
+    }
+    for (const char* key : {"output", "format", "shards", "socket_type", "processors"}) {
+      const bool differs = (std::string_view(key) == "output" && next.output.path != config.output.path && output.empty()) ||
+                           (std::string_view(key) == "format" && next.format != config.format && format.empty()) ||
+                           (std::string_view(key) == "shards" && next.shards != config.shards) ||
+                           (std::string_view(key) == "socket_type" && next.socket_type != config.socket_type) ||
+                           (std::string_view(key) == "processors" && next.session_metadata != config.session_metadata);
+      if (differs) std::fprintf(stderr, "auspex run: reload: '%s' changed: it takes effect at the next start\n", key);
+    }
+    if (!source.choice().may_change_rules) {
+      std::fprintf(stderr, "auspex run: reload: read-only (another process owns the audit rules); rules not changed\n");
+    } else {
+      std::vector<netlink::RuleItem> next_items;
+      for (const auto& r : nrs.set.rules) next_items.push_back({r.bytes, r.where.file, r.where.line, r.text});
+      auto up = source.update(next_items);
+      if (!up) {
+        std::fprintf(stderr, "auspex run: reload: %s; the previous rules are back in place\n", up.error().message.c_str());
+        watch.watch(watched_files(nrs));
+        return;
+      }
+      std::fprintf(stderr, "auspex run: reload: rules: %zu kept, %zu removed, %zu added\n", up->kept, up->removed,
+                   up->added);
+    }
+    config.audit_rules = next.audit_rules;
+    config.audit_rule_files = next.audit_rule_files;
+    config.stats_interval_s = next.stats_interval_s;
+    config.ignore_errors = next.ignore_errors;
+    rs = std::move(nrs);
+    watch.watch(watched_files(rs));
+  };
+  auto next_drift_check = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+
   std::fprintf(stderr, "ready\n");
   std::fflush(stderr);
   uint64_t last_events = 0, last_records = 0;
@@ -302,6 +370,20 @@ int run_main(Args args) {
       pipe.tick();
       last_tick = now;
       (void)source.poll_status();
+    }
+    if (g_reload.exchange(false) || watch.changed()) {
+      // Let a burst of writes settle (an editor saves in several steps).
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      (void)watch.changed();
+      reload();
+    }
+    if (source.choice().may_change_rules && now >= next_drift_check) {
+      // USERS.md #6: someone may delete or add rules behind our back (auditctl -D).
+      next_drift_check = now + std::chrono::seconds(10);
+      if (auto d = source.check_rules(); d && !d->ok()) {
+        ++stats.rule_drift;
+        std::fprintf(stderr, "auspex run: rule drift: %s\n", d->describe().c_str());
+      }
     }
     if (config.stats_interval_s > 0 && now >= next_stats) {
       std::fputs(stats_json(stats, config.stats_interval_s, last_events, last_records, false).c_str(), stderr);
