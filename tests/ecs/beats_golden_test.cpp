@@ -11,6 +11,7 @@
 #include <set>
 
 #include "ecs_test_support.h"
+#include "testing/subprocess.h"
 
 namespace {
 
@@ -163,8 +164,11 @@ std::string write_table(const std::string& dir, const char* name, const char* wh
   return path;
 }
 
+void compare_with_golden(const std::string& name, const std::vector<std::string>& docs, const char* how);
+
 class BeatsGolden : public ::testing::TestWithParam<std::string> {};
 
+// The formatter on events grouped by serial in the test.
 TEST_P(BeatsGolden, DocumentsEqualPipelineOfExpected) {
   const std::string name = GetParam();
   const std::string tmp = ::testing::TempDir();
@@ -177,15 +181,34 @@ TEST_P(BeatsGolden, DocumentsEqualPipelineOfExpected) {
   auto factory = ecs::make_ecs_factory(opt);
 
   auto events = ecs_test::events_from_log(ecs_test::slurp(kDir + "/" + name));
-  auto docs = ecs_test::format_all(*factory, events);
+  compare_with_golden(name, ecs_test::format_all(*factory, events), "formatter");
+}
 
+// The whole path: `auspex replay --format ecs` (its reader, reassembler and shards).
+TEST_P(BeatsGolden, ReplayCliEqualsPipelineOfExpected) {
+  const std::string name = GetParam();
+  const std::string tmp = ::testing::TempDir();
+  const std::string passwd = write_table(tmp, "golden_passwd_cli", "known_users");
+  const std::string group = write_table(tmp, "golden_group_cli", "known_groups");
+  auto r = testing_support::run(std::string(AUSPEX_BINARY) + " replay --format ecs --warnings --passwd " + passwd +
+                                " --group " + group + " " + kDir + "/" + name);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::vector<std::string> docs;
+  for (std::string_view line : ecs_test::split_lines(r.out)) docs.emplace_back(line);
+  compare_with_golden(name, docs, "replay");
+}
+
+void compare_with_golden(const std::string& name, const std::vector<std::string>& docs, const char* how) {
   simdjson::dom::parser golden_parser;
   simdjson::dom::element golden = golden_parser.load(kDir + "/" + name + "-expected.json");
   std::vector<simdjson::dom::parser> parsers(docs.size());
   std::map<uint32_t, Flat> ours;
   for (size_t i = 0; i < docs.size(); ++i) {
     simdjson::dom::element d;
-    ASSERT_EQ(parsers[i].parse(docs[i]).get(d), simdjson::SUCCESS) << docs[i];
+    if (parsers[i].parse(docs[i]).get(d) != simdjson::SUCCESS) {
+      ADD_FAILURE() << docs[i];
+      return;
+    }
     Flat f = ecs_test::flatten(d);
     ours[static_cast<uint32_t>(std::stoul(f["event.sequence"]))] = f;
   }
@@ -219,7 +242,7 @@ TEST_P(BeatsGolden, DocumentsEqualPipelineOfExpected) {
     if (diffs == 0) ++equal_docs;
   }
   EXPECT_EQ(docs.size(), expected_docs) << name;
-  std::printf("[ beats ] %s: %zu/%zu documents equal\n", name.c_str(), equal_docs, expected_docs);
+  std::printf("[ beats %s ] %s: %zu/%zu documents equal\n", how, name.c_str(), equal_docs, expected_docs);
 }
 
 std::vector<std::string> logs() {

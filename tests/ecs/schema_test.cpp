@@ -8,6 +8,7 @@
 #include <set>
 
 #include "ecs_test_support.h"
+#include "testing/subprocess.h"
 
 namespace {
 
@@ -115,6 +116,29 @@ TEST(EcsSchema, EveryCorpusFieldIsDeclaredAndEveryLineParses) {
   }
   for (const auto& [k, file] : undeclared) ADD_FAILURE() << "undeclared field " << k << " (first in " << file << ")";
   std::printf("[ schema ] %zu documents, %zu undeclared field names\n", documents, undeclared.size());
+}
+
+// The same through `auspex replay --format ecs` (its own reader and reassembler).
+TEST(EcsSchema, ReplayCliOutputIsDeclaredAndParses) {
+  const std::set<std::string> names = declared();
+  std::map<std::string, std::string> undeclared;
+  size_t documents = 0;
+  for (const std::string& file : corpus_logs()) {
+    if (file.ends_with(".yaml")) continue;
+    auto r = testing_support::run(std::string(AUSPEX_BINARY) +
+                                  " replay --format ecs --warnings --preserve-original-event " + file);
+    ASSERT_EQ(r.rc, 0) << file << ": " << r.err;
+    for (std::string_view line : ecs_test::split_lines(r.out)) {
+      ++documents;
+      simdjson::dom::parser p;
+      simdjson::dom::element d;
+      ASSERT_EQ(p.parse(line).get(d), simdjson::SUCCESS) << file << ": " << line;
+      for (const auto& [k, v] : ecs_test::flatten(d))
+        if (!is_declared(names, k)) undeclared.emplace(k, file);
+    }
+  }
+  for (const auto& [k, file] : undeclared) ADD_FAILURE() << "undeclared field " << k << " (first in " << file << ")";
+  std::printf("[ schema replay ] %zu documents, %zu undeclared field names\n", documents, undeclared.size());
 }
 
 }  // namespace
