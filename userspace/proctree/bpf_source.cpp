@@ -1,6 +1,7 @@
 #include "proctree/bpf_source.h"
 
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -21,6 +22,12 @@ struct BpfSource::Impl {
   proctree_bpf* skel = nullptr;
   ring_buffer* rb = nullptr;
   int epfd = -1;  // ours: the ring buffer's epoll fd + wake_fd, so wake() can interrupt
+  // Our own read-only maps of the ring's consumer and producer positions (the first two
+  // pages of a BPF_MAP_TYPE_RINGBUF mmap, kernel/bpf/ringbuf.c): equal positions = drained.
+  // libbpf 1.1 has no accessor for them (ring__consumer_pos is 1.3).
+  const unsigned long* consumer_pos = nullptr;
+  const unsigned long* producer_pos = nullptr;
+  size_t page = 0;
   int wake_fd = -1;
   AbiDecoder decoder;
   EventSink* sink = nullptr;  // set during poll()
@@ -51,6 +58,8 @@ core::Error errno_error(const char* what, int err) {
 BpfSource::BpfSource(uint64_t ns_per_tick) : impl_(std::make_unique<Impl>(ns_per_tick)) {}
 
 BpfSource::~BpfSource() {
+  if (impl_->consumer_pos) munmap(const_cast<unsigned long*>(impl_->consumer_pos), impl_->page);
+  if (impl_->producer_pos) munmap(const_cast<unsigned long*>(impl_->producer_pos), impl_->page);
   if (impl_->rb) ring_buffer__free(impl_->rb);
   if (impl_->skel) proctree_bpf__destroy(impl_->skel);  // detaches links, closes progs and maps
   if (impl_->epfd >= 0) close(impl_->epfd);
@@ -67,6 +76,13 @@ core::Result<void> BpfSource::start() {
   if (int err = proctree_bpf__attach(m.skel)) return errno_error("bpf: attach tp_btf programs", -err);
   m.rb = ring_buffer__new(bpf_map__fd(m.skel->maps.auspex_events), ring_callback, this, nullptr);
   if (!m.rb) return errno_error("bpf: ring_buffer__new", errno);
+  const int map_fd = bpf_map__fd(m.skel->maps.auspex_events);
+  m.page = size_t(sysconf(_SC_PAGESIZE));
+  void* c = mmap(nullptr, m.page, PROT_READ, MAP_SHARED, map_fd, 0);
+  void* p = mmap(nullptr, m.page, PROT_READ, MAP_SHARED, map_fd, off_t(m.page));
+  if (c != MAP_FAILED) m.consumer_pos = static_cast<const unsigned long*>(c);
+  if (p != MAP_FAILED) m.producer_pos = static_cast<const unsigned long*>(p);
+  // Without them drained() says false and lookups wait for a consume: slower, still right.
   m.epfd = epoll_create1(EPOLL_CLOEXEC);
   m.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (m.epfd < 0 || m.wake_fd < 0) return errno_error("bpf: epoll/eventfd", errno);
@@ -113,6 +129,15 @@ core::Result<size_t> BpfSource::poll(int timeout_ms, EventSink& sink) {
   m.sink = nullptr;
   if (r < 0) return errno_error("bpf: ring_buffer__consume", -r);
   return m.delivered;
+}
+
+bool BpfSource::drained() const {
+  const Impl& m = *impl_;
+  if (!m.consumer_pos || !m.producer_pos) return false;
+  // Producer first: a record reserved after this load is from after the caller's call.
+  const unsigned long prod = __atomic_load_n(m.producer_pos, __ATOMIC_ACQUIRE);
+  const unsigned long cons = __atomic_load_n(m.consumer_pos, __ATOMIC_ACQUIRE);
+  return cons == prod;
 }
 
 void BpfSource::wake() {

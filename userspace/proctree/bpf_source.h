@@ -20,6 +20,7 @@ class BpfSource final : public EventSource {
   core::Result<void> start() override;
   core::Result<size_t> poll(int timeout_ms, EventSink& sink) override;
   void wake() override;
+  bool drained() const override;
   std::vector<Counter> counters() const override;
 
   // Called by the ring-buffer callback.

@@ -35,6 +35,10 @@ class EventSource {
   virtual core::Result<size_t> poll(int timeout_ms, EventSink& sink) = 0;
   // Makes a poll() blocked in another thread return soon. Thread-safe.
   virtual void wake() = 0;
+  // True when everything the kernel produced so far has been delivered and applied (the
+  // sink returned). Called with the service lock held, which every delivery takes, so a
+  // true answer means no event is half-applied. Sources that cannot tell return false.
+  virtual bool drained() const { return false; }
   // Per-cause counters: drops, truncations, undecodable samples.
   virtual std::vector<Counter> counters() const = 0;
   // The procfs backend takes audit facts; others return nullptr.

@@ -61,6 +61,7 @@ struct ServiceStats {
   std::vector<Counter> source;
   uint64_t lookups = 0, lookup_found = 0, lookup_not_found = 0, lookup_timed_out = 0,
            lookup_exe_mismatch = 0;
+  uint64_t lookup_without_wait = 0;  // the source was drained at the call
 };
 
 class Service {
@@ -106,7 +107,8 @@ class Service {
   std::atomic<int> waiters_{0};
   std::atomic<bool> running_{false};
   std::thread thread_;
-  std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0};
+  std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0},
+      fast_{0};
   core::Error thread_error_;
 };
 
