@@ -1,0 +1,48 @@
+// `auspex proctree --backend ebpf` end to end (root, BTF): fork, exec and end of a child,
+// with its leaders, and nothing of ours loaded afterwards.
+#include <gtest/gtest.h>
+
+#include <simdjson.h>
+
+#include <thread>
+
+#include "bpf_objects.h"
+#include "proctree/cli_run.h"
+
+namespace proctree::testing {
+namespace {
+
+TEST(ProctreeCliKernel, EbpfBackendReportsForkExecEnd) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (BPF)";
+  pid_t child = 0;
+  CliRun r = run_proctree_cli({"--backend", "ebpf", "--duration", "1.5"}, [&] {
+    child = run_and_wait("/bin/sh", {"sh", "-c", "exit 3"});
+  });
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  EXPECT_NE(r.err.find("bpf.ringbuf_full=0"), std::string::npos) << r.err;
+  simdjson::dom::parser parser;
+  std::vector<std::string> actions;
+  for (const auto& line : r.lines) {
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(line).get(doc), simdjson::SUCCESS) << line;
+    if (doc["process"]["pid"].get_int64().value_unsafe() != child) continue;
+    std::string_view action = doc["event"]["action"].get_string().value_unsafe();
+    actions.emplace_back(action);
+    EXPECT_EQ(doc["process"]["parent"]["pid"].get_int64().value_unsafe(), getpid());
+    EXPECT_EQ(doc["process"]["session_leader"]["pid"].get_int64().value_unsafe(), getsid(0));
+    EXPECT_EQ(doc["process"]["group_leader"]["pid"].get_int64().value_unsafe(), getpgid(0));
+    if (action == "exec") {
+      EXPECT_EQ(doc["process"]["executable"].get_string().value_unsafe(), "/usr/bin/dash");
+      EXPECT_EQ(doc["process"]["args"].at(2).get_string().value_unsafe(), "exit 3");
+    }
+    if (action == "end") EXPECT_EQ(doc["process"]["exit_code"].get_int64().value_unsafe(), 3);
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"fork", "exec", "end"}));
+  std::vector<std::string> left;
+  for (int i = 0; i < 30 && !(left = loaded_auspex_bpf_objects()).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+}  // namespace
+}  // namespace proctree::testing
