@@ -186,3 +186,37 @@ TEST(EcsFormatter, RawMessageOffAndPreserveOriginal) {
 }
 
 }  // namespace
+
+namespace {
+
+// ENRICHED logs carry the writing host's names (AUID="user" ...): replay of another host's
+// log names ids as that host did, even where the local database knows other names.
+TEST(EcsFormatter, EnrichedLogNamesWinOverTheLocalDatabase) {
+  const std::string dir = ::testing::TempDir();
+  const std::string passwd = dir + "/enriched_passwd";
+  FILE* f = std::fopen(passwd.c_str(), "w");
+  std::fputs("root:x:0:0::/:/bin/sh\nlocaluser:x:1000:1000::/:/bin/sh\n", f);
+  std::fclose(f);
+  ecs::Options opt;
+  opt.passwd_file = passwd;
+  opt.group_file = passwd;
+  auto factory = ecs::make_ecs_factory(opt);
+  auto fmt = factory->make();
+  const std::string gs = "\x1d";
+  auto ev = ecs_test::make_event(
+      {"type=SYSCALL msg=audit(1700000000.123:50): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 "
+       "items=0 ppid=1 pid=100 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 "
+       "comm=\"id\" exe=\"/usr/bin/id\" key=(null)" + gs +
+       "ARCH=x86_64 SYSCALL=execve AUID=\"remoteuser\" UID=\"root\" GID=\"root\" EUID=\"root\" SUID=\"root\" "
+       "FSUID=\"root\" EGID=\"root\" SGID=\"root\" FSGID=\"root\""});
+  std::string out;
+  fmt->append(*ev, out);
+  simdjson::dom::parser p;
+  Flat flat = ecs_test::flatten(p.parse(out).value());
+  EXPECT_EQ(flat["auditd.user.audit.name"], "\"remoteuser\"");
+  EXPECT_EQ(flat["auditd.summary.actor.primary"], "\"remoteuser\"");
+  EXPECT_EQ(flat["user.name"], "\"root\"");
+  EXPECT_EQ(flat.count("auditd.data.ARCH"), 0u);
+}
+
+}  // namespace

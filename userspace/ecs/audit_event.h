@@ -66,6 +66,7 @@ struct AuditEvent {
 
   FieldMap user_ids;      // auid, uid, euid, ..., gid, ... as in the record
   FieldMap user_names;    // same keys, resolved names
+  FieldMap log_names;     // same keys, names auditd wrote in an ENRICHED log
   FieldMap user_selinux;  // subj_* parts without the prefix
   ProcessInfo process;
   FileInfo file;
@@ -87,7 +88,7 @@ struct AuditEvent {
     result.clear(); session.clear(); type_name.clear();
     actor_primary.clear(); actor_secondary.clear(); action.clear(); object_type.clear();
     object_primary.clear(); object_secondary.clear(); how.clear();
-    user_ids.clear(); user_names.clear(); user_selinux.clear();
+    user_ids.clear(); user_names.clear(); log_names.clear(); user_selinux.clear();
     process.clear(); file.clear(); source.clear(); destination.clear();
     direction = Direction::kNone;
     data.clear();

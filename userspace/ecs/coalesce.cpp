@@ -142,6 +142,7 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
     }
   }
   if (rec.has_tags) out.tags = rec.tags;
+  for (const FieldMap::Entry& n : rec.id_names) out.log_names.set(n.key, n.value);
 }
 
 void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {

@@ -6,6 +6,7 @@
 #include "ecs/json_out.h"
 #include "core/time_format.h"
 #include "ecs/event_type.h"
+#include "proctree/ecs_json.h"
 #include "record/types.h"
 
 namespace ecs {
@@ -132,7 +133,44 @@ void write_raw_line(const reassembly::Event& raw, size_t i, std::string& line, s
 
 }  // namespace
 
-void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out) {
+namespace {
+
+// Session View fields of the event's process (SESSION_VIEW.md §1, §3): audit values win for
+// pid, parent.pid, name, executable, args and working_directory, the tree adds entity ids,
+// start, tty, users and the leaders. Written as members of `process` into json.
+void session_members(const enrich::SessionResult& s, const enrich::SessionEnricher& enricher, std::string& json,
+                     std::string& parent_json) {
+  json.clear();
+  parent_json.clear();
+  if (s.miss != enrich::SessionMiss::kNone || !s.info) return;
+  const proctree::ProcessInfo& info = *s.info;
+  const proctree::HostClock& clock = enricher.clock();
+  core::JsonWriter w(json);
+  w.begin_object();
+  proctree::write_process_fields(w, info.self, clock, /*audit_fields=*/false);
+  if (info.self.has_tty()) {
+    w.key("tty").begin_object().key("char_device").begin_object();
+    w.key("major").number(info.self.tty_major).key("minor").number(info.self.tty_minor);
+    w.end_object().end_object();
+  }
+  proctree::write_leader(w, "group_leader", info.has_group_leader, info.group_leader, info.self, clock);
+  proctree::write_leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
+  proctree::write_leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
+  w.end_object();
+  json = json.substr(1, json.size() - 2);  // members only
+  if (info.has_parent) {
+    core::JsonWriter pw(parent_json);
+    pw.begin_object();
+    proctree::write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
+    pw.end_object();
+    parent_json = parent_json.substr(1, parent_json.size() - 2);
+  }
+}
+
+}  // namespace
+
+void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out,
+                           const enrich::SessionResult* session) {
   JsonOut w(out);
   w.begin_object();
 
@@ -338,11 +376,37 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   int64_t pid = 0, ppid = 0;
   const bool has_pid = parse_long(p.pid, pid);
   const bool has_ppid = parse_long(p.ppid, ppid);
+  if (session && session->info && options_.session) {
+    session_members(*session, *options_.session, session_json_, session_parent_json_);
+  } else {
+    session_json_.clear();
+    session_parent_json_.clear();
+  }
   if (has_pid || has_ppid || !p.title.empty() || !p.name.empty() || !p.exe.empty() || !p.cwd.empty() ||
-      p.nargs > 0 || p.args_count >= 0) {
+      p.nargs > 0 || p.args_count >= 0 || !session_json_.empty()) {
     w.lit("process").begin_object();
     if (has_pid) w.lit("pid").number(pid);
-    if (has_ppid) w.lit("parent").begin_object().lit("pid").number(ppid).end_object();
+    if (has_ppid || !session_parent_json_.empty()) {
+      w.lit("parent").begin_object();
+      if (has_ppid) w.lit("pid").number(ppid);
+      else if (session->info->has_parent) w.lit("pid").number(session->info->parent.key.pid);
+      w.members(session_parent_json_);
+      if (session && session->info && session->info->has_parent) {
+        // Fill what the audit records do not carry for the parent.
+        const proctree::Process& pp = session->info->parent;
+        if (pp.image) {
+          if (!pp.image->name.empty()) w.lit("name").string(pp.image->name);
+          if (!pp.image->executable.empty()) w.lit("executable").string(pp.image->executable);
+          if (!pp.image->args.empty()) {
+            w.lit("args").begin_array();
+            for (const auto& a : pp.image->args) w.string(a);
+            w.end_array();
+          }
+        }
+      }
+      w.end_object();
+    }
+    w.members(session_json_);
     if (!p.title.empty()) w.lit("title").string(p.title);
     if (!p.name.empty()) w.lit("name").string(p.name);
     if (!p.exe.empty()) w.lit("executable").string(p.exe);

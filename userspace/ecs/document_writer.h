@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ecs/audit_event.h"
+#include "enrich/session_enricher.h"
 #include "ecs/ecs_formatter.h"
 #include "reassembly/event.h"
 
@@ -23,7 +24,9 @@ class DocumentWriter {
  public:
   explicit DocumentWriter(const Options& options) : options_(options) {}
   // Appends one JSON object (no newline) for event to out.
-  void write(const AuditEvent& event, const reassembly::Event& raw, std::string& out);
+  // session: Session View fields from the process tree (null or a miss: none written).
+  void write(const AuditEvent& event, const reassembly::Event& raw, std::string& out,
+             const enrich::SessionResult* session = nullptr);
 
  private:
   const Options& options_;
@@ -31,6 +34,7 @@ class DocumentWriter {
   std::string key_;
   std::string line_;
   std::string joined_;
+  std::string session_json_, session_parent_json_;
 };
 
 }  // namespace ecs

@@ -10,6 +10,10 @@
 
 #include "ecs/formatter.h"
 
+namespace enrich {
+class SessionEnricher;
+}
+
 namespace ecs {
 
 struct Options {
@@ -23,6 +27,8 @@ struct Options {
   std::string group_file = "/etc/group";    // --group
   int64_t id_recheck_interval_ms = 1000;    // how often a changed passwd/group is noticed
   std::string data_stream_namespace = "default";
+  // Session View fields (add_session_metadata) from the process tree; null = off.
+  enrich::SessionEnricher* session = nullptr;
 };
 
 // Totals over every formatter a factory made (relaxed atomics: read for stats only).
@@ -32,6 +38,8 @@ struct FormatterStats {
   std::atomic<uint64_t> unknown_record_types{0};  // records kept in auditd.data as unknown
   std::atomic<uint64_t> missing_syscall{0};
   std::atomic<uint64_t> no_normalization{0};
+  std::atomic<uint64_t> session_enriched{0};
+  std::atomic<uint64_t> session_missed{0};  // by cause: enrich::SessionEnricher counters
 };
 
 class EcsFormatterFactory : public FormatterFactory {

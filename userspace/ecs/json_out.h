@@ -60,6 +60,14 @@ class JsonOut {
   }
   JsonOut& string(std::string_view s) { sep(); core::json_append_string(out_, s); return *this; }
   JsonOut& number(int64_t v) { sep(); append_num(v); return *this; }
+  JsonOut& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
+  // Members ("k":v,"k2":v2) already written as valid JSON elsewhere, joined to this object.
+  JsonOut& members(std::string_view json) {
+    if (json.empty()) return *this;
+    sep();
+    out_.append(json);
+    return *this;
+  }
   JsonOut& unsigned_number(uint64_t v) { sep(); append_num(v); return *this; }
 
  private:

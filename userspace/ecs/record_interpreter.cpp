@@ -118,6 +118,23 @@ void split_selinux_context(FieldMap& fields, std::string_view key) {
   }
 }
 
+// AUID="alice" (ENRICHED format) -> id_names["auid"] = "alice". Only id names: the other
+// enriched values (ARCH, SYSCALL, SADDR) we compute ourselves.
+void add_enriched_name(const record::Field& f, FieldMap& names) {
+  std::string_view k = f.key;
+  if (k.size() < 3 || k.size() > 16 || !(k.ends_with("UID") || k.ends_with("GID"))) return;
+  std::string_view v = trim_quotes_space(f.value);
+  // auditd writes "unset" for -1 and "unknown(N)" for an id it could not name.
+  if (v.empty() || v == "unset" || v == "?" || v.starts_with("unknown(")) return;
+  char key[16];
+  for (size_t i = 0; i < k.size(); ++i) {
+    const char c = k[i];
+    if (!((c >= 'A' && c <= 'Z') || c == '_' || c == '-')) return;
+    key[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  names.set(std::string_view(key, k.size()), v);
+}
+
 }  // namespace
 
 bool is_kernel_hex(std::string_view s) {
@@ -177,8 +194,12 @@ void RecordInterpreter::interpret(uint16_t type, std::string_view body, RecordDa
   record::split_fields(text, split_);
   const bool execve = type == AUDIT_EXECVE;
   for (const record::Field& f : split_) {
-    // auditd's ENRICHED names are its own resolution at write time; we resolve ourselves.
-    if (f.enriched) continue;
+    // auditd's ENRICHED values: only its id names are kept (for resolve_ids); ARCH, SYSCALL,
+    // SADDR and the like we compute ourselves, as Auditbeat does.
+    if (f.enriched) {
+      add_enriched_name(f, out.id_names);
+      continue;
+    }
     if (f.key == "msg" && !f.nested) continue;  // its fields follow, split (nested=true)
     if (!key_chars_ok(f.key, execve)) continue;
     std::string_view v = trim_quotes_space(f.value);

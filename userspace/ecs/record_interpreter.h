@@ -9,7 +9,8 @@
 //    space), cmd, data, name, acct and comm. auparse decodes comm and acct only in some
 //    record types; we decode them wherever the kernel hex-encoded them (elastic/integrations
 //    #4125: a garbled process.name helps nobody).
-// EXECVE argument fields are kept raw (with their quoted flag) for ExecveArgs.
+// EXECVE argument fields are kept raw (with their quoted flag) for ExecveArgs. Of auditd's
+// ENRICHED fields only the id names are kept (id_names), for resolve_ids.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +25,15 @@ namespace ecs {
 
 struct RecordData {
   FieldMap fields;
+  // auditd's ENRICHED names (after 0x1d) of this record's ids, under the lower-case id key:
+  // auid -> "alice". They are what the writing host's database said at the time.
+  FieldMap id_names;
   std::vector<std::string> tags;
   bool has_tags = false;
   std::string warning;  // set when part of the record could not be interpreted
   void clear() {
     fields.clear();
+    id_names.clear();
     tags.clear();
     has_tags = false;
     warning.clear();
