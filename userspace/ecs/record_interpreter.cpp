@@ -294,6 +294,10 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
       }
       break;
     case AUDIT_PROCTITLE:
+      // The kernel keeps at most 128 bytes of the command line (MAX_PROCTITLE_AUDIT_LEN,
+      // kernel/auditsc.c): say so, process.args (EXECVE) has the whole argv.
+      if (const FieldMap::Entry* e = m.find_entry("proctitle"); e && !e->quoted && e->value.size() == 256)
+        out.warning = "proctitle truncated at 128 bytes by the kernel";
       decode("proctitle", false);
       break;
     case AUDIT_USER_CMD:
