@@ -21,6 +21,8 @@
 #include "daemon/rule_sources.h"
 #include "ecs/ecs_formatter.h"
 #include "ecs/events_format.h"
+#include "enrich/session_enricher.h"
+#include "proctree/service.h"
 #include "netlink/live_source.h"
 #include "pipeline/sharded_reassembly.h"
 #include "record/header.h"
@@ -83,6 +85,7 @@ struct Stats {
   const sinks::Sink* sink = nullptr;
   uint64_t bad_records = 0;
   uint64_t rule_drift = 0;  // checks that found our rules changed behind our back
+  const enrich::SessionEnricher* session = nullptr;
 };
 
 std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events, uint64_t& last_records,
@@ -124,6 +127,14 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.key("queued_ticks").unsigned_number(s.pipe->queued_ticks());
   w.key("dropped_records").unsigned_number(s.pipe->dropped_records());
   w.end_object();
+  if (s.session) {
+    w.key("session").begin_object();
+    w.key("enriched").unsigned_number(s.session->enriched());
+    for (auto m : {enrich::SessionMiss::kNoPid, enrich::SessionMiss::kNotFound, enrich::SessionMiss::kTimedOut})
+      w.key(enrich::to_string(m)).unsigned_number(s.session->missed(m));
+    w.key("exe_differs").unsigned_number(s.session->exe_differs());
+    w.end_object();
+  }
   w.key("sink_errors").unsigned_number(s.sink->errors());
   w.key("rss_bytes").unsigned_number(rss_bytes());
   w.end_object();
@@ -205,6 +216,27 @@ int run_main(Args args) {
     sink = std::move(s.value());
   }
 
+  // Session metadata: the process tree starts before the audit rules go in, so every
+  // process an event names is already being tracked (BPF) or scanned (procfs).
+  std::unique_ptr<proctree::Service> tree;
+  std::unique_ptr<enrich::SessionEnricher> enricher;
+  if (config.session_metadata && config.format == "ecs") {
+    proctree::ServiceOptions so;
+    so.backend = proctree::parse_backend(config.session_backend).value_or(proctree::Backend::kAuto);
+    so.log = [](std::string_view m) { std::fprintf(stderr, "auspex run: proctree: %.*s\n", int(m.size()), m.data()); };
+    auto started = proctree::Service::start(std::move(so));
+    auto clock = proctree::read_host_clock();
+    if (!started || !clock) {
+      std::fprintf(stderr, "auspex run: session metadata off: %s\n",
+                   (!started ? started.error() : clock.error()).message.c_str());
+    } else {
+      tree = std::move(started.value());
+      enricher = std::make_unique<enrich::SessionEnricher>(*tree, std::move(clock.value()));
+      std::fprintf(stderr, "auspex run: session metadata on (backend %.*s)\n", int(tree->backend().size()),
+                   tree->backend().data());
+    }
+  }
+
   std::unique_ptr<ecs::FormatterFactory> factory;
   if (config.format == "events") {
     factory = ecs::make_events_factory();
@@ -213,6 +245,7 @@ int run_main(Args args) {
     o.include_raw_message = config.include_raw_message;
     o.include_warnings = config.include_warnings;
     o.resolve_ids = config.resolve_ids;
+    o.session = enricher.get();
     factory = ecs::make_ecs_factory(o);
   }
 
@@ -264,7 +297,7 @@ int run_main(Args args) {
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth;
   pipeline::ShardedReassembly pipe(sc, *factory, *sink);
 
-  Stats stats{&source.counters(), &pipe, sink.get(), 0, 0};
+  Stats stats{&source.counters(), &pipe, sink.get(), 0, 0, enricher.get()};
   std::string line;
   uint64_t index = 0;
   auto on_record = [&](uint16_t type, std::string_view payload) {
@@ -393,6 +426,7 @@ int run_main(Args args) {
   if (int sig = g_signal.load()) std::fprintf(stderr, "auspex run: %s: stopping\n", strsignal(sig));
   pipe.finish();
   sink->flush();
+  if (tree) tree->stop();
   auto restored = source.restore();
   if (!restored) {
     std::fprintf(stderr, "auspex run: restoring the kernel's audit state: %s\n", restored.error().message.c_str());

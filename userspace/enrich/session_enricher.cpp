@@ -29,7 +29,15 @@ SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::s
         break;
       case proctree::LookupStatus::kNotFound: r.miss = SessionMiss::kNotFound; break;
       case proctree::LookupStatus::kTimedOut: r.miss = SessionMiss::kTimedOut; break;
-      case proctree::LookupStatus::kExeMismatch: r.miss = SessionMiss::kExeMismatch; break;
+      case proctree::LookupStatus::kExeMismatch:
+        // Same process (pid and start time), another image: the audit record names the exe
+        // through symlinks resolved (/bin -> /usr/bin) or the process exec'd again since.
+        // entity_id and leaders do not change on exec, and the document takes name and
+        // executable from the audit records, so the event is enriched; counted apart.
+        r.miss = SessionMiss::kNone;
+        r.info = std::move(l.info);
+        exe_differs_.fetch_add(1, std::memory_order_relaxed);
+        break;
     }
   }
   if (r.miss == SessionMiss::kNone) enriched_.fetch_add(1, std::memory_order_relaxed);

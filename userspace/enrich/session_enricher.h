@@ -28,7 +28,7 @@ enum class SessionMiss : uint8_t {
   kNotFound,     // the tree caught up and has no such pid (exited before we saw it, or
                  // a pid from another pid namespace)
   kTimedOut,     // the tree did not catch up within max_wait
-  kExeMismatch,  // the pid's record is another executable than the event's exe=
+  kExeMismatch,  // unused as a miss: see exe_differs()
   kCount
 };
 
@@ -51,12 +51,15 @@ class SessionEnricher {
   const proctree::HostClock& clock() const { return clock_; }
   uint64_t enriched() const { return enriched_.load(std::memory_order_relaxed); }
   uint64_t missed(SessionMiss m) const { return missed_[static_cast<size_t>(m)].load(std::memory_order_relaxed); }
+  // Enriched events whose exe= differs from the tree's image (symlinks, a later exec).
+  uint64_t exe_differs() const { return exe_differs_.load(std::memory_order_relaxed); }
 
  private:
   proctree::Service& service_;
   proctree::HostClock clock_;
   std::chrono::milliseconds max_wait_;
   std::atomic<uint64_t> enriched_{0};
+  std::atomic<uint64_t> exe_differs_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(SessionMiss::kCount)> missed_{};
 };
 
