@@ -18,6 +18,8 @@
 #include "daemon/commands.h"
 #include "daemon/config.h"
 #include "daemon/file_watch.h"
+#include "daemon/metrics_server.h"
+#include "daemon/rule_hits.h"
 #include "daemon/rule_sources.h"
 #include "ecs/ecs_formatter.h"
 #include "ecs/events_format.h"
@@ -35,6 +37,7 @@ namespace {
 
 constexpr const char* kRunUsage =
     "usage: auspex run [--config FILE] [--rules FILE]... [--output FILE] [--format ecs|events]\n"
+    "                  [--metrics 127.0.0.1:PORT]\n"
     "Collects kernel audit events live and writes one NDJSON document per event.\n"
     "With no --config: the embedded default (Session View rules, session metadata on,\n"
     "NDJSON to stdout). Prints `ready` on stderr once the rules are installed and it is\n"
@@ -42,7 +45,8 @@ constexpr const char* kRunUsage =
     "  --config FILE   JSON config (keys: see README, Configuration)\n"
     "  --rules FILE    an auditctl-syntax rule file (repeatable; after the config's rules)\n"
     "  --output FILE   write documents to FILE instead of stdout (- = stdout)\n"
-    "  --format F      ecs (default) or events\n";
+    "  --format F      ecs (default) or events\n"
+    "  --metrics A     Prometheus text on http://A/metrics, A = 127.0.0.1:PORT (off by default)\n";
 
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
@@ -83,10 +87,58 @@ struct Stats {
   const netlink::Counters* source = nullptr;
   const pipeline::ShardedReassembly* pipe = nullptr;
   const sinks::Sink* sink = nullptr;
-  uint64_t bad_records = 0;
-  uint64_t rule_drift = 0;  // checks that found our rules changed behind our back
+  std::atomic<uint64_t> bad_records{0};
+  std::atomic<uint64_t> rule_drift{0};  // checks that found our rules changed behind our back
   const enrich::SessionEnricher* session = nullptr;
+  const RuleHits* hits = nullptr;
 };
+
+// The same counters as the stats line, as Prometheus text.
+std::string metrics_text(const Stats& s) {
+  PromText p;
+  const auto c = s.pipe->counters();
+  p.counter("auspex_events_total", "Documents written.", s.pipe->events_written());
+  p.counter("auspex_records_total", "Audit records received.", s.source->records.load());
+  p.gauge("auspex_kernel_lost", "The kernel's audit lost counter.", s.source->kernel_lost.load());
+  p.counter("auspex_kernel_lost_since_start_total", "Records the kernel dropped since auspex started.",
+            s.source->kernel_lost_since_open());
+  p.gauge("auspex_kernel_backlog", "Records queued in the kernel.", s.source->kernel_backlog.load());
+  p.counter("auspex_enobufs_total", "Receive-buffer overruns (records the kernel dropped for us).",
+            s.source->enobufs.load());
+  p.counter("auspex_bad_records_total", "Records that did not parse.", s.bad_records.load());
+  p.counter("auspex_rule_drift_total", "Checks that found our kernel rules changed behind our back.", s.rule_drift.load());
+  p.gauge("auspex_reassembly_in_flight", "Events being assembled.", static_cast<double>(s.pipe->in_flight()));
+  p.counter("auspex_events_completed_total", "Events closed, by how.", c.completed_eoe, "how=\"eoe\"");
+  p.counter("auspex_events_completed_total", "Events closed, by how.", c.completed_standalone, "how=\"standalone\"");
+  p.counter("auspex_events_completed_total", "Events closed, by how.", c.completed_timeout, "how=\"timeout\"");
+  p.counter("auspex_events_completed_total", "Events closed, by how.", c.evicted_cap, "how=\"cap_evicted\"");
+  p.counter("auspex_events_completed_total", "Events closed, by how.", c.flushed_end, "how=\"end_flush\"");
+  p.counter("auspex_late_records_total", "Records that arrived after their event was written.", c.late_records);
+  p.counter("auspex_duplicate_records_total", "Byte-identical repeated records skipped.", c.duplicate_records);
+  p.gauge("auspex_queue_ticks", "Batches queued between pipeline stages.", static_cast<double>(s.pipe->queued_ticks()));
+  p.counter("auspex_dropped_records_total", "Records dropped at our queue (backpressure userspace).",
+            s.pipe->dropped_records());
+  if (s.session) {
+    p.counter("auspex_session_enriched_total", "Documents with session metadata.", s.session->enriched());
+    for (auto m : {enrich::SessionMiss::kNoPid, enrich::SessionMiss::kNotFound, enrich::SessionMiss::kTimedOut})
+      p.counter("auspex_session_missed_total", "Documents without session metadata, by reason.", s.session->missed(m),
+                std::string("reason=\"") + enrich::to_string(m) + "\"");
+  }
+  p.counter("auspex_sink_errors_total", "Failed writes to the output.", s.sink->errors());
+  if (s.hits) {
+    for (const auto& [k, v] : s.hits->snapshot()) {
+      std::string esc;
+      for (char ch : k) {
+        if (ch == '\\' || ch == '"') esc.push_back('\\');
+        if (ch == '\n') { esc += "\\n"; continue; }
+        esc.push_back(ch);
+      }
+      p.counter("auspex_rule_hits_total", "Events per rule key (SYSCALL key=).", v, "key=\"" + esc + "\"");
+    }
+  }
+  p.gauge("auspex_rss_bytes", "Resident memory.", static_cast<double>(rss_bytes()));
+  return std::move(p.text());
+}
 
 std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events, uint64_t& last_records,
                        bool final) {
@@ -112,8 +164,8 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.end_object();
   w.key("enobufs").unsigned_number(s.source->enobufs.load());
   w.key("recv_errors").unsigned_number(s.source->recv_errors.load());
-  w.key("bad_records").unsigned_number(s.bad_records);
-  w.key("rule_drift").unsigned_number(s.rule_drift);
+  w.key("bad_records").unsigned_number(s.bad_records.load());
+  w.key("rule_drift").unsigned_number(s.rule_drift.load());
   w.key("reassembly").begin_object();
   w.key("in_flight").unsigned_number(s.pipe->in_flight());
   w.key("eoe").unsigned_number(c.completed_eoe);
@@ -135,6 +187,11 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
     w.key("exe_differs").unsigned_number(s.session->exe_differs());
     w.end_object();
   }
+  if (s.hits) {
+    w.key("rule_hits").begin_object();
+    for (const auto& [k, v] : s.hits->snapshot()) w.key(k).unsigned_number(v);
+    w.end_object();
+  }
   w.key("sink_errors").unsigned_number(s.sink->errors());
   w.key("rss_bytes").unsigned_number(rss_bytes());
   w.end_object();
@@ -145,7 +202,7 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
 }  // namespace
 
 int run_main(Args args) {
-  std::string config_path, output, format;
+  std::string config_path, output, format, metrics_address;
   std::vector<std::string> extra_rules;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
@@ -168,6 +225,8 @@ int run_main(Args args) {
       extra_rules.push_back(v);
     } else if (a == "--output") {
       if (!value(output)) return 2;
+    } else if (a == "--metrics") {
+      if (!value(metrics_address)) return 2;
     } else if (a == "--format") {
       if (!value(format)) return 2;
       if (format != "ecs" && format != "events") {
@@ -191,6 +250,7 @@ int run_main(Args args) {
   }
   if (!output.empty()) config.output.path = output;
   if (!format.empty()) config.format = format;
+  if (!metrics_address.empty()) config.metrics = metrics_address;
 
   RuleSources rs = gather_rules(config, extra_rules);
   for (const auto& d : rs.set.warnings) std::fprintf(stderr, "auspex run: warning: %s\n", d.to_string().c_str());
@@ -297,7 +357,25 @@ int run_main(Args args) {
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth;
   pipeline::ShardedReassembly pipe(sc, *factory, *sink);
 
-  Stats stats{&source.counters(), &pipe, sink.get(), 0, 0, enricher.get()};
+  RuleHits hits;
+  Stats stats;
+  stats.source = &source.counters();
+  stats.pipe = &pipe;
+  stats.sink = sink.get();
+  stats.session = enricher.get();
+  stats.hits = &hits;
+  std::unique_ptr<MetricsServer> metrics;
+  if (!config.metrics.empty()) {
+    auto m = MetricsServer::start(config.metrics, [&stats] { return metrics_text(stats); });
+    if (!m) {
+      std::fprintf(stderr, "auspex run: %s\n", m.error().message.c_str());
+      pipe.finish();
+      (void)source.restore();
+      return 2;
+    }
+    metrics = std::move(m.value());
+    std::fprintf(stderr, "auspex run: metrics on http://%s/metrics (port %d)\n", config.metrics.c_str(), metrics->port());
+  }
   std::string line;
   uint64_t index = 0;
   auto on_record = [&](uint16_t type, std::string_view payload) {
@@ -307,6 +385,7 @@ int run_main(Args args) {
       ++stats.bad_records;  // control replies, or damaged text: counted in stats
       return;
     }
+    if (type == record::kSyscall) hits.count_syscall(payload);
     // The same text auditd would log (type=NAME msg=audit(...): ...), so documents and
     // event.original read the same live and in replay.
     std::string scratch;
@@ -426,6 +505,7 @@ int run_main(Args args) {
   if (int sig = g_signal.load()) std::fprintf(stderr, "auspex run: %s: stopping\n", strsignal(sig));
   pipe.finish();
   sink->flush();
+  metrics.reset();
   if (tree) tree->stop();
   auto restored = source.restore();
   if (!restored) {
