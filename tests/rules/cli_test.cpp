@@ -126,9 +126,16 @@ TEST_F(RulesCli, UsageAndList) {
   const CliRun help = run("rules --help");
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.out.find("auspex rules check FILE..."), std::string::npos);
+  // `rules list` reads the kernel: with CAP_AUDIT_CONTROL it lists (auditctl -l form, the
+  // netlink kernel test compares the two); without, it says what is missing.
   const CliRun list = run("rules list");
-  EXPECT_EQ(list.status, 1);
-  EXPECT_NE(list.err.find("not yet available"), std::string::npos);
+  if (geteuid() == 0) {
+    EXPECT_EQ(list.status, 0) << list.err;
+    EXPECT_FALSE(list.out.empty());
+  } else {
+    EXPECT_EQ(list.status, 1);
+    EXPECT_FALSE(list.err.empty());
+  }
 }
 
 }  // namespace

@@ -11,6 +11,9 @@ using Args = std::span<char* const>;  // arguments after the subcommand name
 
 int replay_main(Args args);
 int run_main(Args args);  // the live collector (run_command.cpp)
+// `auspex rules`: `list` reads the kernel (netlink) and renders with the rules decoder;
+// everything else is the rules module's (rules_command.cpp).
+int rules_main(Args args);
 int proctree_main(Args args);  // userspace/proctree/cli.cpp
 
 }  // namespace daemon_cli

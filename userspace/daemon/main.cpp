@@ -19,7 +19,7 @@ constexpr Command kCommands[] = {
     {"run", daemon_cli::run_main, "collect live kernel audit events as NDJSON documents"},
     {"replay", daemon_cli::replay_main, "replay raw audit logs as NDJSON events"},
     {"proctree", daemon_cli::proctree_main, "print process/session tree changes as NDJSON"},
-    {"rules", rules::rules_cli_main, "check, dump (and list) audit rules in auditctl syntax"},
+    {"rules", daemon_cli::rules_main, "check, dump, list and advise on audit rules (auditctl syntax)"},
     {"doctor", netlink::doctor_main, "diagnose audit pid holders, auditd, journald, backlog, loss"},
 };
 
