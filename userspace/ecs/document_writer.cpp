@@ -1,6 +1,7 @@
 #include "ecs/document_writer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "ecs/json_out.h"

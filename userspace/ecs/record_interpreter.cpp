@@ -3,6 +3,7 @@
 #include <libaudit.h>
 
 #include <array>
+#include <cctype>
 #include <charconv>
 
 #include "ecs/audit_names.h"
