@@ -136,9 +136,30 @@ class SessionRun : public ::testing::Test {
   std::string dir;
 };
 
+// Once set up, every thread of the daemon holds only the capabilities it still uses.
+void expect_capabilities_dropped(pid_t pid) {
+  const uint64_t allowed = 1ull << 30 /*AUDIT_CONTROL*/ | 1ull << 37 /*AUDIT_READ*/ | 1ull << 19 /*SYS_PTRACE*/ |
+                           1ull << 2 /*DAC_READ_SEARCH*/ | 1ull << 39 /*BPF*/;
+  auto tasks = testing_support::run("ls /proc/" + std::to_string(pid) + "/task").out;
+  std::istringstream in(tasks);
+  std::string tid;
+  size_t threads = 0;
+  while (in >> tid) {
+    const std::string status = testing_support::slurp("/proc/" + std::to_string(pid) + "/task/" + tid + "/status");
+    const size_t at = status.find("CapEff:\t");
+    ASSERT_NE(at, std::string::npos);
+    const uint64_t eff = std::stoull(status.substr(at + 8, 16), nullptr, 16);
+    EXPECT_EQ(eff & ~allowed, 0u) << "thread " << tid << " kept capabilities " << std::hex << (eff & ~allowed);
+    EXPECT_EQ(eff & (1ull << 21), 0u) << "CAP_SYS_ADMIN kept by thread " << tid;
+    ++threads;
+  }
+  EXPECT_GE(threads, 3u);  // main, reassembly workers, writer, tree
+}
+
 TEST_F(SessionRun, InteractiveShellInAPty) {
   Daemon d = start_daemon(dir);
   ASSERT_NE(testing_support::slurp(d.err).find("session metadata on"), std::string::npos) << testing_support::slurp(d.err);
+  expect_capabilities_dropped(d.pid);
   const std::string report = dir + "/report.txt";
   const std::string me = self_exe();
 

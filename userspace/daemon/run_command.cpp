@@ -1,5 +1,6 @@
 // auspex run [--config FILE] [--rules FILE]... [--output FILE] [--format ecs|events]
 // The live collector: kernel audit records -> reassembly -> documents -> NDJSON.
+#include <linux/capability.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/json_writer.h"
+#include "daemon/capabilities.h"
 #include "daemon/commands.h"
 #include "daemon/config.h"
 #include "daemon/file_watch.h"
@@ -91,6 +93,7 @@ struct Stats {
   std::atomic<uint64_t> rule_drift{0};  // checks that found our rules changed behind our back
   const enrich::SessionEnricher* session = nullptr;
   const RuleHits* hits = nullptr;
+  proctree::Service* tree = nullptr;
 };
 
 // The same counters as the stats line, as Prometheus text.
@@ -187,6 +190,16 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
     w.key("exe_differs").unsigned_number(s.session->exe_differs());
     w.end_object();
   }
+  if (s.tree) {
+    const auto ts = s.tree->stats();
+    w.key("proctree").begin_object();
+    w.key("processes").unsigned_number(ts.size);
+    w.key("live").unsigned_number(ts.live);
+    w.key("evicted").unsigned_number(ts.tree.evicted);
+    w.key("rejected_full").unsigned_number(ts.tree.rejected_full);
+    for (const auto& c : ts.source) w.key(c.name).unsigned_number(c.value);
+    w.end_object();
+  }
   if (s.hits) {
     w.key("rule_hits").begin_object();
     for (const auto& [k, v] : s.hits->snapshot()) w.key(k).unsigned_number(v);
@@ -197,6 +210,10 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.end_object();
   out.push_back('\n');
   return out;
+}
+
+core::Result<void> drop_capabilities() {
+  return keep_only_capabilities({CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_BPF});
 }
 
 }  // namespace
@@ -283,6 +300,8 @@ int run_main(Args args) {
   if (config.session_metadata && config.format == "ecs") {
     proctree::ServiceOptions so;
     so.backend = proctree::parse_backend(config.session_backend).value_or(proctree::Backend::kAuto);
+    // The tree's thread needs no audit capability; CAP_BPF stays (see capabilities.h).
+    so.on_thread_start = [] { (void)keep_only_capabilities({CAP_BPF, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH}); };
     so.log = [](std::string_view m) { std::fprintf(stderr, "auspex run: proctree: %.*s\n", int(m.size()), m.data()); };
     auto started = proctree::Service::start(std::move(so));
     auto clock = proctree::read_host_clock();
@@ -349,6 +368,15 @@ int run_main(Args args) {
     std::fprintf(stderr, "auspex run: reading read-only: the kernel's rules are left as they are\n");
   }
 
+  // Set up: keep only what the rest of the run needs (capabilities.h says why each). This
+  // runs before the pipeline's threads start; the tree's thread drops its own (per-thread
+  // capabilities, see ServiceOptions::on_thread_start).
+  {
+    auto dropped = drop_capabilities();
+    if (!dropped) std::fprintf(stderr, "auspex run: could not drop capabilities: %s\n", dropped.error().message.c_str());
+    else std::fprintf(stderr, "auspex run: capabilities kept: %s\n", capability_names(effective_capabilities()).c_str());
+  }
+
   pipeline::ShardConfig sc;
   sc.shards = config.shards;
   sc.reassembly.timeout_ms = config.event_timeout_ms;
@@ -364,6 +392,7 @@ int run_main(Args args) {
   stats.sink = sink.get();
   stats.session = enricher.get();
   stats.hits = &hits;
+  stats.tree = tree.get();
   std::unique_ptr<MetricsServer> metrics;
   if (!config.metrics.empty()) {
     auto m = MetricsServer::start(config.metrics, [&stats] { return metrics_text(stats); });
@@ -506,13 +535,13 @@ int run_main(Args args) {
   pipe.finish();
   sink->flush();
   metrics.reset();
-  if (tree) tree->stop();
   auto restored = source.restore();
   if (!restored) {
     std::fprintf(stderr, "auspex run: restoring the kernel's audit state: %s\n", restored.error().message.c_str());
     rc = 1;
   }
   std::fputs(stats_json(stats, 0, last_events, last_records, true).c_str(), stderr);
+  if (tree) tree->stop();
   return rc;
 }
 

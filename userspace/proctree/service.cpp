@@ -94,6 +94,7 @@ void Service::stop() {
 }
 
 void Service::run() {
+  if (options_.on_thread_start) options_.on_thread_start();
   struct Locked final : EventSink {
     Service* s;
     void on_event(const TreeEvent& e) override {

@@ -41,6 +41,9 @@ struct ServiceOptions {
   std::chrono::milliseconds reap_interval{1000};
   std::chrono::milliseconds procfs_rescan{1000};
   bool bootstrap_from_proc = true;  // tests with a synthetic source turn it off
+  // Runs first on the service thread (the daemon drops that thread's capabilities here:
+  // capabilities are per thread, and this one starts while the process still has all).
+  std::function<void()> on_thread_start;
 };
 
 enum class LookupStatus {
