@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "audit_reset.h"
 #include "testing/subprocess.h"
 
 namespace {
@@ -76,6 +77,8 @@ void run_command(const std::vector<std::string>& args) {
 
 class RunKernel : public ::testing::Test {
  protected:
+  // Other build trees' audit tests on this machine wait for us (and we for them).
+  netlink_test::AuditLock lock_;
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (CAP_AUDIT_CONTROL) to install audit rules";
     char d[] = "/tmp/auspex-run-XXXXXX";

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit_reset.h"
 #include "testing/subprocess.h"
 
 namespace {
@@ -122,6 +123,8 @@ std::vector<Doc> read_docs(const std::string& path) {
 
 class SessionRun : public ::testing::Test {
  protected:
+  // Other build trees' audit tests on this machine wait for us (and we for them).
+  netlink_test::AuditLock lock_;
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (audit rules, BPF programs)";
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) GTEST_SKIP() << "no BTF at /sys/kernel/btf/vmlinux";
