@@ -13,7 +13,9 @@
 namespace daemon_cli {
 
 enum class Backpressure {
-  kAuto,       // = kernel
+  kAuto,       // = both: the reader never stops reading, so the socket never overruns
+               // (an overrun is ENOBUFS: records lost without a count), and every drop is
+               // counted exactly, at our queue or in the kernel's `lost`
   kKernel,     // the reader blocks when the pipeline is full; the kernel backlog absorbs,
                // backlog_wait_time is set to 0 so audited syscalls never stall, the kernel
                // counts what it drops in `lost`

@@ -382,7 +382,8 @@ int run_main(Args args) {
   sc.reassembly.timeout_ms = config.event_timeout_ms;
   sc.reassembly.standalone_timeout_ms = std::min<int64_t>(200, config.event_timeout_ms);
   sc.records_per_tick = 1024;
-  sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth;
+  sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth ||
+                     config.backpressure == Backpressure::kAuto;
   pipeline::ShardedReassembly pipe(sc, *factory, *sink);
 
   RuleHits hits;
@@ -532,10 +533,22 @@ int run_main(Args args) {
     }
   }
   if (int sig = g_signal.load()) std::fprintf(stderr, "auspex run: %s: stopping\n", strsignal(sig));
+  // Stop the kernel from sending (our rules out, pid given back), then read what it already
+  // queued in our socket: those records are not lost, and nothing new arrives after this.
+  auto restored = source.restore();
+  {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    size_t drained = 0;
+    for (;;) {
+      auto got = source.receive_once(on_record, std::chrono::milliseconds(0));
+      if (!got || *got == 0 || std::chrono::steady_clock::now() > until) break;
+      drained += *got;
+    }
+    if (drained) std::fprintf(stderr, "auspex run: read %zu records queued before the stop\n", drained);
+  }
   pipe.finish();
   sink->flush();
   metrics.reset();
-  auto restored = source.restore();
   if (!restored) {
     std::fprintf(stderr, "auspex run: restoring the kernel's audit state: %s\n", restored.error().message.c_str());
     rc = 1;
