@@ -71,7 +71,9 @@ class FieldMap {
     Entry& e = entries_[size_++];
     const unsigned h = hash(key);
     bloom_[(h >> 6) & 3] |= uint64_t{1} << (h & 63);
-    e.key.assign(key);
+    // Records of one kind repeat their keys in the same order, so the slot reused from the
+    // last event usually holds this key already: a compare is cheaper than a copy.
+    if (!same(e.key, key)) e.key.assign(key);
     e.value.clear();
     e.quoted = false;
     return e;
