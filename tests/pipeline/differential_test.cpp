@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <random>
 #include <sstream>
 
@@ -118,6 +119,34 @@ TEST(Differential, SyntheticStorm) {
   // Every record is in exactly one event.
   size_t lines = std::count(text.begin(), text.end(), '\n');
   EXPECT_EQ(r.counters.records + r.counters.duplicate_records, lines);
+}
+
+TEST(Pipeline, LatencyFromEventTimeToWrite) {
+  // Events stamped 300 ms ago are written now: every document measures ~300 ms.
+  auto factory = ecs::make_events_factory();
+  StringSink sink;
+  pipeline::ShardConfig c;
+  c.shards = 2;
+  c.measure_latency = true;
+  pipeline::ShardedReassembly pipe(c, *factory, sink);
+  EXPECT_EQ(pipe.latency_percentile(50), -1);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count() - 300;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 100; ++i)
+    lines.push_back("type=EOE msg=audit(" + std::to_string(now_ms / 1000) + "." +
+                    std::to_string(1000 + now_ms % 1000).substr(1) + ":" + std::to_string(i) + "): ");
+  for (size_t i = 0; i < lines.size(); ++i) {
+    reassembly::Input in;
+    ASSERT_EQ(record::parse_log_header(lines[i], in.header), record::HeaderError::kNone);
+    in.line = lines[i];
+    in.index = i;
+    pipe.add(in);
+  }
+  pipe.finish();
+  EXPECT_EQ(pipe.events_written(), 100u);
+  EXPECT_GE(pipe.latency_percentile(50), 300);
+  EXPECT_LT(pipe.latency_percentile(99), 5000);
 }
 
 TEST(Differential, EveryLineIsValidJson) {

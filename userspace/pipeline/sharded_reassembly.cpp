@@ -3,6 +3,7 @@
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 
 namespace pipeline {
@@ -35,6 +36,7 @@ struct ShardedReassembly::Batch {
 struct ShardedReassembly::Bundle {
   std::string bytes;
   std::vector<std::pair<uint64_t, uint32_t>> docs;  // (first_index, end offset in bytes)
+  std::vector<int64_t> times_ms;                     // event time of each doc (latency)
   uint64_t tick = 0;
   bool final = false;
   size_t owner = 0;
@@ -81,9 +83,11 @@ struct ShardedReassembly::Worker {
     });
     out_bundle.bytes.clear();
     out_bundle.docs.clear();
+    out_bundle.times_ms.clear();
     for (reassembly::Event* e : done) {
       formatter->append(*e, out_bundle.bytes);
       out_bundle.docs.emplace_back(e->first_index, static_cast<uint32_t>(out_bundle.bytes.size()));
+      out_bundle.times_ms.push_back(e->time_ms());
       reassembler.recycle(e);
     }
     done.clear();
@@ -252,6 +256,20 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
   size_t n = 0;
   for (auto* b : bundles) n += b->docs.size();
   if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
+  if (config_.measure_latency && n) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::lock_guard<std::mutex> lock(latency_mu_);
+    if (latency_ms_.empty()) latency_ms_.assign(60001, 0);  // 1 ms buckets up to 60 s
+    for (auto* b : bundles) {
+      for (int64_t t : b->times_ms) {
+        const int64_t d = now - t;
+        ++latency_ms_[static_cast<size_t>(std::clamp<int64_t>(d, 0, 60000))];
+      }
+    }
+    latency_count_ += n;
+  }
   events_written_.fetch_add(n, std::memory_order_relaxed);
   for (Bundle* b : bundles) workers_[b->owner]->free_bundles.enqueue(b);
   bundles.clear();
@@ -299,6 +317,18 @@ reassembly::Counters ShardedReassembly::counters() const {
     total += w->stats;
   }
   return total;
+}
+
+int64_t ShardedReassembly::latency_percentile(double p) const {
+  std::lock_guard<std::mutex> lock(latency_mu_);
+  if (!latency_count_) return -1;
+  const uint64_t rank = static_cast<uint64_t>(p / 100.0 * static_cast<double>(latency_count_ - 1)) + 1;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < latency_ms_.size(); ++i) {
+    seen += latency_ms_[i];
+    if (seen >= rank) return static_cast<int64_t>(i);
+  }
+  return static_cast<int64_t>(latency_ms_.size() - 1);
 }
 
 size_t ShardedReassembly::queued_ticks() const {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,9 @@ struct ShardConfig {
   // absorbs: for live audit, the kernel backlog). true: add() never blocks; records that
   // find no room are dropped and counted in dropped_records().
   bool drop_when_full = false;
+  // Live: record, per document, the time from the kernel's event timestamp to the write
+  // (latency_percentile()). Meaningless in replay (log time), so off by default.
+  bool measure_latency = false;
 };
 
 class ShardedReassembly {
@@ -64,6 +68,9 @@ class ShardedReassembly {
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
   size_t queued_ticks() const;
   size_t in_flight() const;
+  // Milliseconds from event timestamp to write at percentile p (0..100), over every
+  // document so far; -1 before the first (or when measure_latency is off).
+  int64_t latency_percentile(double p) const;
 
  private:
   struct Batch;
@@ -84,6 +91,9 @@ class ShardedReassembly {
   std::thread writer_;
   std::atomic<uint64_t> events_written_{0};
   std::vector<std::string_view> parts_;  // writer thread: pieces of one write
+  mutable std::mutex latency_mu_;
+  std::vector<uint64_t> latency_ms_;     // histogram: [i] documents written i ms after the event
+  uint64_t latency_count_ = 0;
   std::atomic<uint64_t> dropped_records_{0};
 };
 
