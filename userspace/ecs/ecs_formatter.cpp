@@ -60,11 +60,46 @@ class EcsFormatter final : public EventFormatter {
   // reused pid or a later exec from the process the event is about.
   enrich::SessionResult lookup_session(const reassembly::Event& event) {
     int64_t pid = 0;
-    const auto& ps = model_.process.pid;
-    auto [ptr, ec] = std::from_chars(ps.data(), ps.data() + ps.size(), pid);
-    if (ec != std::errc() || ptr != ps.data() + ps.size() || pid <= 0 || pid > INT32_MAX) return {};
+    if (!parse_int(model_.process.pid, pid) || pid <= 0 || pid > INT32_MAX) return {};
     const int64_t unix_ns = event.sec * 1'000'000'000 + int64_t{event.msec} * 1'000'000;
+    feed_tree(static_cast<int32_t>(pid), unix_ns);
     return options_.session->lookup(static_cast<int32_t>(pid), unix_ns, model_.process.exe);
+  }
+
+  static bool parse_int(std::string_view s, int64_t& v) {
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc() && ptr == s.data() + s.size() && !s.empty();
+  }
+
+  // The procfs backend learns processes from these (SESSION_VIEW.md §4); failed calls
+  // change nothing (elastic/beats#39243).
+  void feed_tree(int32_t pid, int64_t unix_ns) {
+    if (model_.result != "success") return;
+    const std::string_view syscall = model_.data.get("syscall");
+    int64_t ppid = 0;
+    parse_int(model_.process.ppid, ppid);
+    if (syscall == "execve" || syscall == "execveat") {
+      proctree::AuditExec e;
+      e.time_unix_ns = unix_ns;
+      e.pid = pid;
+      e.ppid = static_cast<int32_t>(ppid);
+      int64_t id = 0;
+      if (parse_int(model_.user_ids.get("uid"), id)) e.uid = static_cast<uint32_t>(id);
+      if (parse_int(model_.user_ids.get("euid"), id)) e.euid = static_cast<uint32_t>(id);
+      if (parse_int(model_.user_ids.get("gid"), id)) e.gid = static_cast<uint32_t>(id);
+      if (parse_int(model_.user_ids.get("egid"), id)) e.egid = static_cast<uint32_t>(id);
+      e.exe = model_.process.exe;
+      e.args.assign(model_.process.args.begin(), model_.process.args.begin() + model_.process.nargs);
+      e.cwd = model_.process.cwd;
+      options_.session->observe_exec(e);
+    } else if (syscall == "exit_group") {
+      int64_t a0 = 0;
+      const std::string_view hex = model_.data.get("a0");
+      std::from_chars(hex.data(), hex.data() + hex.size(), a0, 16);
+      options_.session->observe_exit({unix_ns, pid, static_cast<int32_t>(a0 & 0xff)});
+    } else if (syscall == "setsid") {
+      options_.session->observe_setsid({unix_ns, pid, static_cast<int32_t>(ppid)});
+    }
   }
 
   Options options_;

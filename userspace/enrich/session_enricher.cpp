@@ -16,6 +16,10 @@ const char* to_string(SessionMiss m) {
   return "?";
 }
 
+void SessionEnricher::observe_exec(const proctree::AuditExec& e) { service_.on_audit_exec(e); }
+void SessionEnricher::observe_exit(const proctree::AuditExit& e) { service_.on_audit_exit(e); }
+void SessionEnricher::observe_setsid(const proctree::AuditSetsid& e) { service_.on_audit_setsid(e); }
+
 SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe) {
   SessionResult r;
   if (pid <= 0) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 
+#include "proctree/audit_facts.h"
 #include "proctree/entity_id.h"
 #include "proctree/process.h"
 
@@ -47,6 +48,12 @@ class SessionEnricher {
 
   // pid from the SYSCALL (or user) record, the event's time, its exe= (may be empty).
   SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe);
+
+  // What the procfs backend learns from audit (SESSION_VIEW.md §4): successful execve,
+  // exit_group and setsid. The eBPF backend ignores them. Call before lookup().
+  void observe_exec(const proctree::AuditExec& e);
+  void observe_exit(const proctree::AuditExit& e);
+  void observe_setsid(const proctree::AuditSetsid& e);
 
   const proctree::HostClock& clock() const { return clock_; }
   uint64_t enriched() const { return enriched_.load(std::memory_order_relaxed); }
