@@ -372,6 +372,16 @@ int run_main(Args args) {
                  rep->removed, rep->added);
     for (const auto& e : rep->errors)
       std::fprintf(stderr, "auspex run: %s:%d: %s: %s\n", e.file.c_str(), e.line, e.text.c_str(), e.message.c_str());
+    // `immutable` (-e 2) locks rules and settings until reboot: applied last, after our
+    // rules are in. auspex can then neither reload nor remove its rules; said loudly.
+    if (config.immutable || (rs.set.settings.enabled && rs.set.settings.enabled->value == 2)) {
+      if (auto im = source.control().set(netlink::StatusChange().enabled(2)); !im)
+        std::fprintf(stderr, "auspex run: making the audit configuration immutable failed: %s\n",
+                     im.error().message.c_str());
+      else
+        std::fprintf(stderr, "auspex run: audit configuration is now immutable (-e 2): rules and settings stay "
+                             "until reboot; reload and removal on exit will be refused by the kernel\n");
+    }
   } else {
     std::fprintf(stderr, "auspex run: reading read-only: the kernel's rules are left as they are\n");
   }
