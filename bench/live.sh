@@ -1,0 +1,449 @@
+#!/usr/bin/env bash
+# Live figures, auspex vs auditd, in ONE run (issues 5 and 7): the same workload at each
+# rate, first with auditd writing its RAW log to disk, then with `auspex run` writing ECS
+# documents with session metadata to a file. Root; changes kernel audit state and puts it
+# back. Not run in CI (long); tests/scripts/live_bench_test.sh runs it for 3 s.
+#
+#   bench/live.sh [--seconds T] [--rates "2000 10000 0"] [--workers N] [--opens-per-exec K]
+#                 [--json FILE]
+#
+#   --seconds T         workload time per rate and collector (default 10)
+#   --rates "R ..."     total events/s the workload aims at; 0 = as fast as it goes
+#                       (default "2000 10000 0")
+#   --workers N         workload processes (default 2: both vCPUs)
+#   --opens-per-exec K  failed opens per fork+exec of /bin/true (default 200)
+#   --json FILE         also write the summary JSON line to FILE
+#   AUSPEX=path         the auspex binary (default build/auspex)
+#
+# Workload (bench/live-workload.c, compiled here with cc): sets its own login uid N
+# (/proc/self/loginuid) so only its own calls match the bench rules, then N workers do
+# batches of one fork+exec of /bin/true and K opens of a missing path, throttled to the rate.
+# Events it causes under login uid N: one execve and one exit_group per exec, one openat per
+# open, and one exit_group per worker and for the workload itself.
+#
+# Rules, the same for both collectors (kernel order):
+#   the three Session View rules (execve/execveat -k exec, exit_group, setsid; no filter),
+#     which auspex puts first itself when add_session_metadata is on, so auditd gets them too
+#     and both see the same kernel load (other processes of the machine included);
+#   -a always,exit -F arch=b64 -S execve -F auid=N -k bench_exec
+#   -a always,exit -F arch=b64 -S openat -F exit=-ENOENT -F auid=N -k bench_open
+# (the workload's execs match the first, unfiltered exec rule, so they carry key `exec`:
+# workload events are counted by login uid N and syscall, not by key).
+# Kernel settings, the same for both (auspex's defaults): backlog_limit 8192,
+# backlog_wait_time 0 (audited tasks never wait: a full backlog is counted in `lost`),
+# failure 0, rate_limit 0.
+#
+# auditd: private auditd.conf in a temp dir (log_format RAW, flush incremental_async, no
+# dispatcher plugins, no rotation; as scripts/gen-corpus.sh), `auditd -n -c DIR`, stopped
+# by its pid. auspex: `auspex run --config CFG --output FILE`, processors
+# add_session_metadata (backend auto); SIGTERM stops it and it restores the kernel itself.
+#
+# Per collector and rate: events caused, workload events received (auditd: SYSCALL records
+# with auid=N and syscall execve/openat/exit_group in its log; auspex: documents with
+# user.audit.id N and those syscalls), all events written, kernel `lost` before/after (and
+# auspex's own enobufs/dropped_records), CPU seconds of the collector (utime+stime of all
+# its threads, + cutime+cstime, /proc/PID/stat) from "receiving" to just before the stop,
+# CPU us per event written, per 1,000 events, events/s, auspex p50/p99 latency (its final
+# stats line). Then the ratios and the first rate at which each loses.
+#
+# Kernel hygiene: trap EXIT INT TERM; on every path the workload and the collectors are
+# stopped, our rules deleted, enabled/failure/rate_limit/backlog_limit/backlog_wait_time put
+# back and pid back to 0, then `auditctl -s` / `auditctl -l` compared with the start: a
+# mismatch exits 3. Refuses to start when a live process holds the audit pid, when the
+# config is locked, or when rules are loaded (auspex replaces all rules). Holds
+# /run/lock/auspex-audit-tests.lock (the kernel tests' lock); AUSPEX_AUDIT_LOCK_HELD=1 when
+# the caller holds it. A SIGKILL of this script cannot be trapped: then `auditctl -D`, kill
+# the auditd/auspex it started, `auditctl -e 0 -b 64 --backlog_wait_time 15000 -f 1`.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+prog=live.sh
+
+seconds=10
+rates="2000 10000 0"
+workers=2
+per_exec=200
+json_out=
+auspex=${AUSPEX:-$here/build/auspex}
+backlog_run=8192
+
+die() { echo "$prog: $*" >&2; exit 1; }
+say() { echo "$prog: $*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; }
+
+while (($#)); do
+  case $1 in
+    --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
+    --rates) rates=${2:?--rates needs a list}; shift 2 ;;
+    --workers) workers=${2:?--workers needs a number}; shift 2 ;;
+    --opens-per-exec) per_exec=${2:?--opens-per-exec needs a number}; shift 2 ;;
+    --json) json_out=${2:?--json needs a file}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage; die "unknown argument: $1" ;;
+  esac
+done
+[[ $seconds =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--seconds must be a number, got '$seconds'"
+[[ $workers =~ ^[0-9]+$ && $workers -ge 1 ]] || die "--workers must be >= 1, got '$workers'"
+[[ $per_exec =~ ^[0-9]+$ ]] || die "--opens-per-exec must be a whole number, got '$per_exec'"
+for r in $rates; do [[ $r =~ ^[0-9]+$ ]] || die "--rates: '$r' is not a whole number of events/s"; done
+[ -n "$rates" ] || die "--rates is empty"
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (loads audit rules, starts auditd and auspex)"
+for tool in auditd auditctl cc flock awk; do
+  command -v "$tool" >/dev/null || die "'$tool' not found (scripts/setup.sh installs auditd and the toolchain)"
+done
+[ -x "$auspex" ] || die "auspex binary $auspex missing (ninja -C build auspex, or AUSPEX=path)"
+clk_tck=$(getconf CLK_TCK)
+
+status_field() { # status_field NAME [STATUS_TEXT]
+  awk -v k="$1" '$1 == k { print $2; exit }' <<<"${2:-$(auditctl -s)}"
+}
+
+lock=/run/lock/auspex-audit-tests.lock
+if [ "${AUSPEX_AUDIT_LOCK_HELD:-0}" != 1 ]; then
+  exec 9>"$lock"
+  if ! flock -n 9; then
+    say "waiting up to 600 s for $lock (a kernel test is using audit)"
+    flock -w 600 9 || die "$lock still held after 600 s"
+  fi
+fi
+
+status0=$(auditctl -s) || die "auditctl -s failed: is CONFIG_AUDIT on and are we root?"
+enabled0=$(status_field enabled "$status0")
+failure0=$(status_field failure "$status0")
+pid0=$(status_field pid "$status0")
+rate0=$(status_field rate_limit "$status0")
+backlog0=$(status_field backlog_limit "$status0")
+wait0=$(status_field backlog_wait_time "$status0")
+wait_actual0=$(status_field backlog_wait_time_actual "$status0")
+rules0=$(auditctl -l)
+[ "$enabled0" != 2 ] || die "audit configuration is locked (enabled 2): cannot load rules"
+if [ "$pid0" != 0 ]; then
+  kill -0 "$pid0" 2>/dev/null \
+    && die "the audit pid is held by live process $pid0 ($(tr '\0' ' ' <"/proc/$pid0/cmdline" 2>/dev/null)): stop it first"
+  say "audit pid $pid0 is stale (no such process): the collectors take it over; expect pid 0 at the end"
+fi
+[ "$rules0" = "No rules" ] || die "audit rules are loaded (auspex run would replace them): $(head -3 <<<"$rules0")"
+
+auid=$((3100000 + $$))
+tmp=$(mktemp -d /tmp/auspex-live.XXXXXX)
+collector_pid=
+collector_kind=
+workload_pid=
+cleaned=0
+restore_failed=0
+
+session_rules=(
+  "-a always,exit -F arch=b64 -S execve,execveat -k exec"
+  "-a always,exit -F arch=b64 -S exit_group"
+  "-a always,exit -F arch=b64 -S setsid"
+)
+bench_rules=(
+  "-a always,exit -F arch=b64 -S execve -F auid=$auid -k bench_exec"
+  "-a always,exit -F arch=b64 -S openat -F exit=-ENOENT -F auid=$auid -k bench_open"
+)
+
+# Deletes the rules this script or a killed auspex left; rules0 was "No rules".
+delete_our_rules() {
+  local r now
+  for r in "${bench_rules[@]}" "${session_rules[@]}"; do
+    # shellcheck disable=SC2086 # each rule is a word list on purpose
+    auditctl ${r/-a /-d } >/dev/null 2>&1 || true
+  done
+  now=$(auditctl -l)
+  if [ "$now" != "No rules" ]; then
+    say "rules left after deleting ours (a killed auspex's?): $(tr '\n' ';' <<<"$now"); auditctl -D"
+    auditctl -D >/dev/null || { say "ERROR: auditctl -D failed"; return 1; }
+  fi
+}
+
+stop_collector() {
+  [ -n "$collector_pid" ] || return 0
+  if kill -0 "$collector_pid" 2>/dev/null; then
+    kill -TERM "$collector_pid"
+    for _ in $(seq 150); do kill -0 "$collector_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$collector_pid" 2>/dev/null; then
+      say "$collector_kind (pid $collector_pid) ignored SIGTERM for 15 s: SIGKILL"
+      kill -KILL "$collector_pid"
+    fi
+  fi
+  wait "$collector_pid" 2>/dev/null || true
+  collector_pid=
+}
+
+# Puts every status field back to its value at start (auditd's SIGTERM leaves enabled 1).
+restore_state() {
+  local ok=0
+  auditctl -b "$backlog0" >/dev/null || ok=1
+  auditctl --backlog_wait_time "$wait0" >/dev/null || ok=1
+  auditctl -r "$rate0" >/dev/null || ok=1
+  auditctl -f "$failure0" >/dev/null || ok=1
+  auditctl -e "$enabled0" >/dev/null || ok=1
+  if [ "$wait_actual0" = 0 ]; then
+    auditctl --reset_backlog_wait_time_actual >/dev/null 2>&1 || ok=1
+  fi
+  for _ in $(seq 30); do [ "$(status_field pid)" = 0 ] && break; sleep 0.1; done
+  return "$ok"
+}
+
+cleanup() {
+  local rc=$?
+  ((cleaned)) && return
+  cleaned=1
+  set +e
+  trap '' INT TERM
+  if [ -n "$workload_pid" ]; then
+    kill -TERM "$workload_pid" 2>/dev/null # its workers die with it (PDEATHSIG)
+    wait "$workload_pid" 2>/dev/null
+  fi
+  if [ "$collector_kind" = auditd ]; then delete_our_rules || restore_failed=1; fi
+  stop_collector
+  delete_our_rules || restore_failed=1
+  restore_state || { say "ERROR: auditctl failed while restoring the status"; restore_failed=1; }
+
+  local status1 rules1 f want got
+  status1=$(auditctl -s)
+  rules1=$(auditctl -l)
+  for f in enabled failure pid rate_limit backlog_limit backlog_wait_time; do
+    case $f in
+      enabled) want=$enabled0 ;; failure) want=$failure0 ;; pid) want=0 ;;
+      rate_limit) want=$rate0 ;; backlog_limit) want=$backlog0 ;; backlog_wait_time) want=$wait0 ;;
+    esac
+    got=$(status_field "$f" "$status1")
+    if [ "$got" != "$want" ]; then
+      say "ERROR: audit $f is $got after the run, was $want"
+      restore_failed=1
+    fi
+  done
+  if [ "$rules1" != "$rules0" ]; then
+    say "ERROR: audit rules differ from before the run: now: $rules1"
+    restore_failed=1
+  fi
+  say "audit state restored: $(awk '$1 ~ /^(enabled|failure|pid|rate_limit|backlog_limit|backlog_wait_time)$/ { printf "%s %s ", $1, $2 }' <<<"$status1"); rules: $(head -1 <<<"$rules1")"
+  if [ -n "${AUSPEX_LIVE_KEEP_TMP:-}" ]; then say "kept temp dir $tmp"; else rm -rf "$tmp"; fi
+  if ((restore_failed)); then
+    say "ERROR: audit state NOT fully restored (see above)"
+    exit 3
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'say "interrupted (SIGINT): cleaning up"; exit 130' INT
+trap 'say "terminated (SIGTERM): cleaning up"; exit 143' TERM
+
+cc -O2 -Wall -o "$tmp/live-workload" "$here/bench/live-workload.c" \
+  || die "cannot compile bench/live-workload.c"
+
+# CPU ticks of a process: utime+stime (all threads) + cutime+cstime (waited children).
+cpu_ticks() {
+  local s
+  s=$(cat "/proc/$1/stat") || die "cannot read /proc/$1/stat ($2 gone?)"
+  s=${s##*) }
+  awk '{ print $12 + $13 + $14 + $15 }' <<<"$s"
+}
+
+# After the workload: waits until the kernel backlog is empty, then SETTLE s (default 3) for
+# the collector to write what it holds. Not "until the output stops growing": the Session
+# View rules record the rest of the machine too, so it never does on a shared host.
+drain() {
+  for _ in $(seq 200); do
+    [ "$(status_field backlog)" = 0 ] && break
+    sleep 0.1
+  done
+  sleep "${AUSPEX_LIVE_SETTLE:-3}"
+}
+
+# Runs the workload at RATE; prints its line "opens O execs E exits X total T seconds S".
+run_workload() {
+  "$tmp/live-workload" "$auid" "$1" "$seconds" "$workers" "$per_exec" >"$tmp/workload.out" 9>&- &
+  workload_pid=$!
+  wait "$workload_pid" || die "live-workload failed (rate $1): $(cat "$tmp/workload.out")"
+  workload_pid=
+  cat "$tmp/workload.out"
+}
+
+set_run_settings() {
+  auditctl -b "$backlog_run" >/dev/null || die "auditctl -b $backlog_run failed"
+  auditctl --backlog_wait_time 0 >/dev/null || die "auditctl --backlog_wait_time 0 failed"
+  auditctl -f 0 >/dev/null || die "auditctl -f 0 failed"
+  auditctl -r 0 >/dev/null || die "auditctl -r 0 failed"
+}
+
+results=() # "collector rate caused received written lost cpu_s wall_s p50 p99 enobufs dropped"
+
+phase_auditd() { # phase_auditd RATE
+  local rate=$1 d=$tmp/auditd-$1 r
+  mkdir -p "$d/conf" "$d/plugins"
+  cat >"$d/conf/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $d/audit.log
+log_group = root
+log_format = RAW
+flush = INCREMENTAL_ASYNC
+freq = 200
+max_log_file = 100000
+max_log_file_action = IGNORE
+num_logs = 0
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+plugin_dir = $d/plugins
+name_format = NONE
+priority_boost = 4
+use_libwrap = no
+q_depth = 2000
+overflow_action = IGNORE
+end_of_event_timeout = 2
+EOF
+  chmod 0640 "$d/conf/auditd.conf"
+  collector_kind=auditd
+  auditd -n -c "$d/conf" >"$d/auditd.out" 2>&1 9>&- &
+  collector_pid=$!
+  for _ in $(seq 50); do
+    [ "$(status_field pid)" = "$collector_pid" ] && break
+    kill -0 "$collector_pid" 2>/dev/null || die "auditd exited at start: $(cat "$d/auditd.out")"
+    sleep 0.1
+  done
+  [ "$(status_field pid)" = "$collector_pid" ] || die "auditd (pid $collector_pid) did not register with the kernel in 5 s"
+  set_run_settings
+  for r in "${session_rules[@]}" "${bench_rules[@]}"; do
+    # shellcheck disable=SC2086 # each rule is a word list on purpose
+    auditctl $r >/dev/null || die "auditctl $r failed"
+  done
+  measure auditd "$rate"
+  delete_our_rules || die "cannot delete the bench rules"
+  stop_collector
+  restore_state || die "auditctl failed while restoring the status after auditd"
+  grep -q '^type=DAEMON_END ' "$d/audit.log" || say "WARNING: auditd log $d/audit.log has no DAEMON_END"
+  # Workload events: SYSCALL records of login uid N with its three syscalls; all events:
+  # distinct kernel event ids (auditd's own DAEMON_* records left out).
+  local counts
+  counts=$(awk -v auid="$auid" '
+    /^type=DAEMON_/ { next }
+    { if (match($0, /msg=audit\([0-9.]+:[0-9]+\)/)) ids[substr($0, RSTART, RLENGTH)] = 1 }
+    /^type=SYSCALL / && index($0, " auid=" auid " ") && ($0 ~ / syscall=(59|257|231) /) { w++ }
+    END { print w + 0, length(ids) }' "$d/audit.log")
+  finish_row auditd "$rate" "${counts% *}" "${counts#* }" - - 0 0
+}
+
+phase_auspex() { # phase_auspex RATE
+  local rate=$1 d=$tmp/auspex-$1
+  mkdir -p "$d"
+  printf '{"audit_rules": "%s\\n%s\\n", "processors": [{"add_session_metadata": {"backend": "auto"}}], "backlog_limit": %s}\n' \
+    "${bench_rules[0]}" "${bench_rules[1]}" "$backlog_run" >"$d/cfg.json"
+  collector_kind=auspex
+  "$auspex" run --config "$d/cfg.json" --output "$d/out.ndjson" 2>"$d/err" 9>&- &
+  collector_pid=$!
+  for _ in $(seq 300); do
+    grep -qx ready "$d/err" && break
+    kill -0 "$collector_pid" 2>/dev/null || die "auspex run exited at start: $(cat "$d/err")"
+    sleep 0.1
+  done
+  grep -qx ready "$d/err" || die "auspex run (pid $collector_pid) not ready after 30 s: $(cat "$d/err")"
+  # Same settings as for auditd (auspex sets these itself from its defaults; say so if not).
+  local st
+  st=$(auditctl -s)
+  [ "$(status_field backlog_limit "$st")/$(status_field backlog_wait_time "$st")" = "$backlog_run/0" ] \
+    || say "WARNING: auspex runs with backlog_limit $(status_field backlog_limit "$st") backlog_wait_time $(status_field backlog_wait_time "$st")"
+  measure auspex "$rate"
+  stop_collector
+  delete_our_rules || die "cannot delete rules left by auspex"
+  restore_state || die "auditctl failed while restoring the status after auspex"
+  local final p50 p99 enobufs dropped received written
+  final=$(grep '^{"stats":"final"' "$d/err" | tail -1)
+  [ -n "$final" ] || die "auspex printed no final stats line: $(tail -5 "$d/err")"
+  p50=$(grep -o '"latency_ms":{"p50":[0-9.]*' <<<"$final" | sed 's/.*://')
+  p99=$(grep -o '"latency_ms":{[^}]*' <<<"$final" | grep -o '"p99":[0-9.]*' | sed 's/.*://')
+  enobufs=$(grep -o '"enobufs":[0-9]*' <<<"$final" | sed 's/.*://')
+  dropped=$(grep -o '"dropped_records":[0-9]*' <<<"$final" | sed 's/.*://')
+  cp "$d/err" "$tmp/auspex-$rate.stderr"
+  received=$(grep -F "\"user\":{\"audit\":{\"id\":\"$auid\"}" "$d/out.ndjson" \
+    | grep -cE '"syscall":"(execve|openat|exit_group)"' || true)
+  written=$(wc -l <"$d/out.ndjson")
+  finish_row auspex "$rate" "$received" "$written" "$p50" "$p99" "$enobufs" "$dropped"
+}
+
+# measure KIND RATE: CPU and kernel lost around the workload and the drain after it.
+measure() {
+  local cpu0 cpu1 lost0 lost1 w t0 t1
+  lost0=$(status_field lost)
+  cpu0=$(cpu_ticks "$collector_pid" "$1")
+  t0=$EPOCHREALTIME
+  say "$1: rate ${2/#0/unthrottled} for $seconds s (pid $collector_pid)"
+  w=$(run_workload "$2")
+  drain
+  cpu1=$(cpu_ticks "$collector_pid" "$1")
+  t1=$EPOCHREALTIME
+  lost1=$(status_field lost)
+  m_caused=$(awk '{ print $8 }' <<<"$w")
+  m_wl_secs=$(awk '{ print $10 }' <<<"$w")
+  m_cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / t }')
+  m_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  m_lost0=$lost0
+  m_lost1=$lost1
+  say "$1: workload: $w; kernel lost $lost0 -> $lost1; cpu ${m_cpu} s in ${m_wall} s"
+}
+
+finish_row() { # KIND RATE RECEIVED WRITTEN P50 P99 ENOBUFS DROPPED
+  results+=("$1 $2 $m_caused $3 $4 $m_lost0 $m_lost1 $m_cpu $m_wl_secs $5 $6 $7 $8")
+}
+
+say "login uid $auid; rates: $rates; $seconds s each; $workers workers, $per_exec opens per exec; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for rate in $rates; do
+  phase_auditd "$rate"
+  phase_auspex "$rate"
+done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- table and summary -----------------------------------------------------------------------
+printf '%s\n' "${results[@]}" >"$tmp/results"
+awk -v secs="$seconds" -v workers="$workers" -v per_exec="$per_exec" -v load="$load_end" \
+    -v json_out="$json_out" '
+  function rl(r) { return r == 0 ? "max" : r }
+  {
+    k = $1; r = $2; key = k SUBSEP r
+    if (!(r in seen)) { seen[r] = 1; order[++n] = r }
+    caused[key] = $3; recv[key] = $4; written[key] = $5; lost[key] = $7 - $6; lost0[key] = $6; lost1[key] = $7
+    cpu[key] = $8; wl[key] = $9; p50[key] = $10; p99[key] = $11; enob[key] = $12; drop[key] = $13
+    us[key] = $5 > 0 ? $8 * 1e6 / $5 : 0
+    eps[key] = $9 > 0 ? $4 / $9 : 0
+    loses[key] = (lost[key] > 0 || $4 < $3 || $12 > 0 || $13 > 0)
+  }
+  END {
+    printf "\nlive: %s s per rate and collector, %d workers, %d failed opens per fork+exec; load average at the end: %s\n", secs, workers, per_exec, load
+    printf "%-7s %6s %9s %9s %9s %21s %7s %9s %9s %9s %6s %6s\n", "collect", "rate", "caused", "received", "written", "kernel lost (delta)", "cpu s", "us/event", "cpu s/1k", "events/s", "p50ms", "p99ms"
+    for (i = 1; i <= n; i++) {
+      r = order[i]
+      for (j = 1; j <= 2; j++) {
+        k = j == 1 ? "auditd" : "auspex"; key = k SUBSEP r
+        if (!(key in caused)) continue
+        printf "%-7s %6s %9d %9d %9d %21s %7.2f %9.1f %9.4f %9.0f %6s %6s%s\n", k, rl(r), caused[key], recv[key], written[key], lost0[key] "->" lost1[key] " (" lost[key] ")", cpu[key], us[key], us[key] / 1000, eps[key], p50[key], p99[key], loses[key] ? "  LOSS" : ""
+      }
+    }
+    printf "(caused/received: the workload'"'"'s events, by login uid; written: every event the collector wrote, other processes'"'"' execs/exits included; us/event and cpu s/1k: collector CPU over written events; events/s: received / workload seconds; lost: kernel lost delta; auspex LOSS also counts enobufs and queue drops)\n"
+    js = "{\"bench\":\"live\",\"seconds\":" secs ",\"workers\":" workers ",\"opens_per_exec\":" per_exec ",\"rates\":["
+    for (i = 1; i <= n; i++) {
+      r = order[i]; a = "auditd" SUBSEP r; b = "auspex" SUBSEP r
+      cpu_ratio = us[a] > 0 ? us[b] / us[a] : 0
+      eps_ratio = eps[a] > 0 ? eps[b] / eps[a] : 0
+      printf "rate %s: auspex/auditd CPU per event %.2f, events/s %.2f; auspex received %s of auditd'"'"'s %d\n", rl(r), cpu_ratio, eps_ratio, (recv[b] >= recv[a] ? "all" : recv[b]), recv[a]
+      if (!first_a && loses[a]) first_a = rl(r)
+      if (!first_b && loses[b]) first_b = rl(r)
+      js = js (i > 1 ? "," : "") "{\"rate\":" r
+      for (j = 1; j <= 2; j++) {
+        k = j == 1 ? "auditd" : "auspex"; key = k SUBSEP r
+        js = js ",\"" k "\":{\"caused\":" caused[key] ",\"received\":" recv[key] ",\"written\":" written[key] ",\"kernel_lost\":" lost[key] ",\"kernel_lost_before\":" lost0[key] ",\"kernel_lost_after\":" lost1[key] ",\"cpu_s\":" cpu[key] ",\"cpu_us_per_event\":" sprintf("%.2f", us[key]) ",\"events_per_s\":" sprintf("%.0f", eps[key])
+        if (k == "auspex") js = js ",\"p50_ms\":" p50[key] ",\"p99_ms\":" p99[key] ",\"enobufs\":" enob[key] ",\"dropped_records\":" drop[key]
+        js = js "}"
+      }
+      js = js ",\"cpu_per_event_ratio\":" sprintf("%.3f", cpu_ratio) ",\"events_per_s_ratio\":" sprintf("%.3f", eps_ratio) "}"
+    }
+    printf "first rate with loss: auditd %s, auspex %s\n", first_a ? first_a : "none", first_b ? first_b : "none"
+    js = js "],\"first_loss_rate\":{\"auditd\":\"" (first_a ? first_a : "none") "\",\"auspex\":\"" (first_b ? first_b : "none") "\"}}"
+    print js
+    if (json_out != "") print js > json_out
+  }' "$tmp/results"
