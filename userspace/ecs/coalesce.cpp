@@ -12,7 +12,7 @@ bool ends_with_id(std::string_view k) { return k.ends_with("uid") || k.ends_with
 void move_to_process(FieldMap& data, std::string_view key, std::string& dst) {
   FieldMap::Entry* e = data.find_entry(key);
   if (!e) return;
-  std::swap(dst, e->value);
+  dst.assign(e->value);
   data.erase(key);
 }
 
@@ -120,44 +120,47 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
   out.type_name.assign(type_names_[main]);
   RecordData& rec = records_[fields_from];
   out.result = "unknown";
-  // The record's values move into the event (swapped, so both sides keep their buffers);
-  // a record's keys are unique, so no target map needs a lookup first.
-  for (FieldMap::Entry& e : rec.fields) {
+  // The event's maps take views of the record's values (the record keeps them until the
+  // next event); a record's keys are unique, so no target map needs a lookup first.
+  for (const FieldMap::Entry& e : rec.fields) {
     if (e.key == "result") {
-      out.result.swap(e.value);
+      out.result.assign(e.value);
     } else if (e.key == "ses") {
-      out.session.swap(e.value);
+      out.session.assign(e.value);
     } else {
       if (e.key == "auid") out.actor_primary.assign(e.value);
       if (e.key == "uid") out.actor_secondary.assign(e.value);
       if (ends_with_id(e.key)) {
-        std::swap(out.user_ids.append_entry(e.key).value, e.value);
+        out.user_ids.append_entry(e.key).value = e.value;
       } else if (e.key.starts_with("subj_")) {
-        std::swap(out.user_selinux.append_entry(std::string_view(e.key).substr(5)).value, e.value);
+        out.user_selinux.append_entry(std::string_view(e.key).substr(5)).value = e.value;
       } else {
         FieldMap::Entry& d = out.data.append_entry(e.key);
-        std::swap(d.value, e.value);
+        d.value = e.value;
         d.quoted = e.quoted;
       }
     }
   }
   if (rec.has_tags) out.tags = rec.tags;
-  for (const FieldMap::Entry& n : rec.id_names) out.log_names.set(n.key, n.value);
+  for (const FieldMap::Entry& n : rec.id_names) out.log_names.set_view(n.key, n.value);
 }
 
 void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {
-  const std::string* syscall = out.data.find("syscall");
-  if (!syscall) {
+  // A copy of the view, not a pointer into data: the loop below appends to data, and a
+  // vector that grows moves its entries (found by fuzz_ecs).
+  const std::string_view* found = out.data.find("syscall");
+  const std::string_view call = found ? *found : std::string_view();
+  if (!found) {
     out.warnings.emplace_back("failed to add SOCKADDR data because syscall is unknown");
     return;
   }
   for (const FieldMap::Entry& e : rec.fields) {
     scratch_.assign("socket_");
     scratch_.append(e.key);
-    out.data.set(scratch_, e.value);
+    out.data.set_view(scratch_, e.value);
   }
   Address* addr = nullptr;
-  std::string_view s = *syscall;
+  std::string_view s = call;
   if (s == "recvfrom" || s == "recvmsg" || s == "accept" || s == "accept4") {
     addr = &out.source;
     out.direction = Direction::kIngress;
@@ -181,7 +184,7 @@ void Coalescer::add_fields_to_data(RecordData& rec, std::string_view type_name, 
       out.warnings.push_back("duplicate key (" + e.key + ") from " + std::string(type_name) + " message");
       continue;
     }
-    std::swap(out.data.append_entry(e.key).value, e.value);
+    out.data.append_entry(e.key).value = e.value;
   }
 }
 

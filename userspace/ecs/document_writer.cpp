@@ -205,7 +205,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   if (outcome.empty()) outcome = e.result == "fail" ? std::string_view("failure") : std::string_view(e.result);
   if (!outcome.empty()) w.lit("outcome").string(outcome);
   w.lit("sequence").unsigned_number(e.sequence);
-  if (const std::string* id = e.data.find("id")) w.lit("id").string(*id);
+  if (const std::string_view* id = e.data.find("id")) w.lit("id").string(*id);
   if (original && !raw.records.empty()) {
     joined_.clear();
     for (size_t i = 0; i < raw.records.size(); ++i) {

@@ -56,7 +56,7 @@ ExecveArgs::Arg* ExecveArgs::slot(uint64_t index) {
 void ExecveArgs::add(const FieldMap& fields) {
   seen_ = true;
   if (argc_ < 0) {
-    if (const std::string* a = fields.find("argc")) {
+    if (const std::string_view* a = fields.find("argc")) {
       int64_t v = 0;
       auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), v);
       if (ec == std::errc() && p == a->data() + a->size() && v >= 0) {

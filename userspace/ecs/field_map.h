@@ -1,11 +1,13 @@
 // A small string -> string map for the fields of one record or event. Events carry tens of
 // fields, so a flat vector with linear search beats hashing, and the entries are reused from
-// event to event: clear() keeps every string's capacity, so a warmed-up formatter does not
-// allocate per field.
+// event to event: clear() keeps every buffer, so a warmed-up formatter does not allocate per
+// field. Values are views: into the event's text when the record's value is used as is (no
+// copy), into the entry's own buffer when it was decoded or rewritten.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +18,29 @@ class FieldMap {
  public:
   struct Entry {
     std::string key;
-    std::string value;
+    // The value: a view into the event's text (most values), a static literal, or own_.
+    // own_ is a heap buffer, so its address survives the Entry moving (vector growth, swap).
+    std::string_view value;
     bool quoted = false;  // the value was "..." in the record: never kernel hex
+
+    // Copies v into this entry's own buffer (v may point into that buffer).
+    void assign(std::string_view v) {
+      if (v.size() > own_cap_) {
+        size_t cap = own_cap_ ? own_cap_ : 32;
+        while (cap < v.size()) cap *= 2;
+        std::unique_ptr<char[]> fresh(new char[cap]);
+        std::memcpy(fresh.get(), v.data(), v.size());
+        own_ = std::move(fresh);  // frees the old buffer after the copy
+        own_cap_ = cap;
+      } else if (!v.empty()) {
+        std::memmove(own_.get(), v.data(), v.size());
+      }
+      value = std::string_view(own_.get(), v.size());
+    }
+
+   private:
+    std::unique_ptr<char[]> own_;
+    size_t own_cap_ = 0;
   };
 
   void clear() {
@@ -33,7 +56,7 @@ class FieldMap {
 
   Entry* find_entry(std::string_view key) {
     // Most lookups are for keys a record does not have (enrichment probes for auid, res,
-    // exit, ...): a one-word filter answers those without a scan.
+    // exit, ...): a small bit filter answers those without a scan.
     const unsigned h = hash(key);
     if (!(bloom_[(h >> 6) & 3] & (uint64_t{1} << (h & 63)))) return nullptr;
     for (size_t i = 0; i < size_; ++i)
@@ -43,25 +66,30 @@ class FieldMap {
   const Entry* find_entry(std::string_view key) const {
     return const_cast<FieldMap*>(this)->find_entry(key);
   }
-  const std::string* find(std::string_view key) const {
+  const std::string_view* find(std::string_view key) const {
     const Entry* e = find_entry(key);
-    return e ? &e->value : nullptr;
-  }
-  std::string* find(std::string_view key) {
-    Entry* e = find_entry(key);
     return e ? &e->value : nullptr;
   }
   std::string_view get(std::string_view key) const {
     const Entry* e = find_entry(key);
-    return e ? std::string_view(e->value) : std::string_view();
+    return e ? e->value : std::string_view();
   }
   bool contains(std::string_view key) const { return find_entry(key) != nullptr; }
 
-  // Sets key to value (last write wins, as in a Go map), returns the entry.
+  // Sets key to a copy of value (last write wins, as in a Go map), returns the entry.
   Entry& set(std::string_view key, std::string_view value, bool quoted = false) {
     Entry* e = find_entry(key);
     if (!e) e = &append_entry(key);
-    e->value.assign(value);
+    e->assign(value);
+    e->quoted = quoted;
+    return *e;
+  }
+  // Sets key to value without copying: value must outlive this map's use for the current
+  // event (the event's text, a string literal, another map's entry of this event).
+  Entry& set_view(std::string_view key, std::string_view value, bool quoted = false) {
+    Entry* e = find_entry(key);
+    if (!e) e = &append_entry(key);
+    e->value = value;
     e->quoted = quoted;
     return *e;
   }
@@ -74,17 +102,9 @@ class FieldMap {
     // Records of one kind repeat their keys in the same order, so the slot reused from the
     // last event usually holds this key already: a compare is cheaper than a copy.
     if (!same(e.key, key)) e.key.assign(key);
-    e.value.clear();
+    e.value = {};
     e.quoted = false;
     return e;
-  }
-  // Adds key with the value taken from src (swapped: both buffers stay pooled).
-  Entry& take(std::string_view key, std::string& src, bool quoted = false) {
-    Entry* e = find_entry(key);
-    if (!e) e = &append_entry(key);
-    std::swap(e->value, src);
-    e->quoted = quoted;
-    return *e;
   }
   friend void swap(FieldMap& a, FieldMap& b) noexcept {
     a.entries_.swap(b.entries_);
@@ -95,7 +115,7 @@ class FieldMap {
   bool erase(std::string_view key) {
     Entry* e = find_entry(key);
     if (!e) return false;
-    // Swap, not move, so the erased strings' buffers stay in the pool.
+    // Swap, not move-assign, so the erased entry's buffers stay in the pool.
     Entry* last = &entries_[size_ - 1];
     if (e != last) std::swap(*e, *last);
     --size_;

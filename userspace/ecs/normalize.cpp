@@ -32,8 +32,8 @@ const Index& index() {
   return idx;
 }
 
-const std::string* get_value(const AuditEvent& e, std::string_view key) {
-  if (const std::string* v = e.data.find(key)) return v;
+const std::string_view* get_value(const AuditEvent& e, std::string_view key) {
+  if (const std::string_view* v = e.data.find(key)) return v;
   return e.user_ids.find(key);  // aucoalesce falls back to the user ids
 }
 
@@ -52,7 +52,7 @@ void set_first(const AuditEvent& e, Names keys, std::string& dst, std::string_vi
                std::vector<std::string>& warnings) {
   if (keys.empty()) return;
   for (std::string_view k : keys) {
-    if (const std::string* v = get_value(e, k)) {
+    if (const std::string_view* v = get_value(e, k)) {
       dst.assign(*v);
       return;
     }
@@ -89,13 +89,13 @@ void set_file_object(AuditEvent& e, int path_index) {
     }
   }
   e.file.present = true;
-  if (const std::string* v = path->find("name")) {
+  if (const std::string_view* v = path->find("name")) {
     e.object_primary.assign(*v);
     e.file.path.assign(*v);
   }
-  if (const std::string* v = path->find("inode")) e.file.inode.assign(*v);
-  if (const std::string* v = path->find("rdev")) e.file.device.assign(*v);
-  if (const std::string* v = path->find("mode")) {
+  if (const std::string_view* v = path->find("inode")) e.file.inode.assign(*v);
+  if (const std::string_view* v = path->find("rdev")) e.file.device.assign(*v);
+  if (const std::string_view* v = path->find("mode")) {
     uint64_t mode = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), mode, 8);
     if (ec != std::errc() || p != v->data() + v->size()) return;  // as aucoalesce: stop here
@@ -111,15 +111,15 @@ void set_file_object(AuditEvent& e, int path_index) {
     // so every object is a "file"; Auditbeat's summary.object.type shows that, and so do we.
     e.object_type = "file";
   }
-  if (const std::string* v = path->find("ouid")) e.file.uid.assign(*v);
-  if (const std::string* v = path->find("ogid")) e.file.gid.assign(*v);
+  if (const std::string_view* v = path->find("ouid")) e.file.uid.assign(*v);
+  if (const std::string_view* v = path->find("ogid")) e.file.gid.assign(*v);
   for (const FieldMap::Entry& f : *path) {
     if (f.key.starts_with("obj_")) e.file.selinux.set(std::string_view(f.key).substr(4), f.value);
   }
 }
 
 void set_how_defaults(AuditEvent& e) {
-  const std::string* exe = e.data.find("exe");
+  const std::string_view* exe = e.data.find("exe");
   if (!exe) exe = e.data.find("comm");
   if (!exe) return;
   e.how.assign(*exe);
@@ -127,7 +127,7 @@ void set_how_defaults(AuditEvent& e) {
   // An interpreter's exe says little; its comm names the script.
   if (x.starts_with("/usr/bin/python") || x.starts_with("/usr/bin/sh") || x.starts_with("/usr/bin/bash") ||
       x.starts_with("/usr/bin/perl")) {
-    if (const std::string* comm = e.data.find("comm")) e.how.assign(*comm);
+    if (const std::string_view* comm = e.data.find("comm")) e.how.assign(*comm);
   }
 }
 
@@ -150,7 +150,7 @@ void apply_normalization(AuditEvent& e, CoalesceCounters& counters) {
   set_how_defaults(e);
 
   const Normalization* syscall_norm = nullptr;
-  if (const std::string* s = e.data.find("syscall")) syscall_norm = syscall_normalization(*s);
+  if (const std::string_view* s = e.data.find("syscall")) syscall_norm = syscall_normalization(*s);
 
   const Normalization* norm = nullptr;
   if (e.type_name == "SYSCALL") {
@@ -189,12 +189,12 @@ void apply_normalization(AuditEvent& e, CoalesceCounters& counters) {
   if (norm->object_what == "file" || norm->object_what == "filesystem") {
     set_file_object(e, norm->path_index);
   } else if (norm->object_what == "socket") {
-    if (const std::string* v = e.data.find("socket_addr")) {
+    if (const std::string_view* v = e.data.find("socket_addr")) {
       e.object_primary.assign(*v);
-    } else if (const std::string* p = e.data.find("socket_path")) {
+    } else if (const std::string_view* p = e.data.find("socket_path")) {
       e.object_primary.assign(*p);
     }
-    if (const std::string* v = e.data.find("socket_port")) e.object_secondary.assign(*v);
+    if (const std::string_view* v = e.data.find("socket_port")) e.object_secondary.assign(*v);
   }
 
   set_first(e, norm->subject_primary, e.actor_primary, "subject primary", e.warnings);

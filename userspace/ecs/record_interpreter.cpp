@@ -98,10 +98,10 @@ bool rewrite_selinux_avc(std::string_view body, std::string& out) {
   return true;
 }
 
-void split_selinux_context(FieldMap& fields, std::string_view key) {
+void split_selinux_context(FieldMap& fields, std::string_view key, std::string& value) {
   FieldMap::Entry* e = fields.find_entry(key);
   if (!e) return;
-  std::string value = std::move(e->value);  // rare path (one per record with a context)
+  value.assign(e->value);  // erase may hand the entry's buffer to the next set()
   fields.erase(key);
   static constexpr std::string_view kParts[] = {"_user", "_role", "_domain", "_level", "_category"};
   std::string name;
@@ -205,7 +205,13 @@ void RecordInterpreter::interpret(uint16_t type, std::string_view body, RecordDa
     if (!key_chars_ok(f.key, execve)) continue;
     std::string_view v = trim_quotes_space(f.value);
     if (v.empty() || v == "?" || v == "?," || v == "(null)") continue;
-    out.fields.set(f.key, v, f.kind == record::ValueKind::kQuoted);
+    // Values that are the record's own text stay views into the event; a rewritten text
+    // (scratch_, reused by the next record) is copied.
+    if (text.data() == body.data()) {
+      out.fields.set_view(f.key, v, f.kind == record::ValueKind::kQuoted);
+    } else {
+      out.fields.set(f.key, v, f.kind == record::ValueKind::kQuoted);
+    }
   }
   enrich(type, out);
 }
@@ -213,9 +219,9 @@ void RecordInterpreter::interpret(uint16_t type, std::string_view body, RecordDa
 void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
   FieldMap& m = out.fields;
   for (std::string_view k : {"auid", "old-auid", "ses"}) {
-    if (std::string* v = m.find(k); v && (*v == "4294967295" || *v == "-1")) v->assign("unset");
+    if (FieldMap::Entry* e = m.find_entry(k); e && (e->value == "4294967295" || e->value == "-1")) e->value = "unset";
   }
-  split_selinux_context(m, "subj");
+  split_selinux_context(m, "subj", ctx_);
 
   // success= (syscalls) or res= (everything else) -> result.
   if (const FieldMap::Entry* e = m.find_entry("success"); e || (e = m.find_entry("res"))) {
@@ -223,14 +229,15 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
     m.erase(e->key);
     for (char& c : tmp_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool ok = tmp_ == "yes" || tmp_ == "1" || tmp_.starts_with("suc");
-    m.set("result", ok ? "success" : "fail");
+    m.set_view("result", ok ? "success" : "fail");
   }
 
-  if (std::string* v = m.find("exit")) {
+  if (FieldMap::Entry* e = m.find_entry("exit")) {
+    std::string_view v = e->value;
     int code = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), code);
-    if (ec == std::errc() && p == v->data() + v->size() && code < 0) {
-      if (const char* name = errno_name(-code)) v->assign(name);
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), code);
+    if (ec == std::errc() && p == v.data() + v.size() && code < 0) {
+      if (const char* name = errno_name(-code)) e->value = name;  // libaudit's static table
     }
   }
 
@@ -262,7 +269,7 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
     if (!e || e->quoted || !is_kernel_hex(e->value)) return;
     tmp_.clear();
     append_kernel_hex(e->value, tmp_, stop_at_nul);
-    std::swap(e->value, tmp_);
+    e->assign(tmp_);
   };
   decode("cwd", false);
   decode("comm", false);
@@ -272,16 +279,17 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
 
   switch (type) {
     case AUDIT_SECCOMP:
-      if (std::string* v = m.find("sig")) {
+      if (FieldMap::Entry* e = m.find_entry("sig")) {
+        std::string_view v = e->value;
         int sig = 0;
-        auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), sig);
-        if (ec == std::errc() && p == v->data() + v->size() && signal_name(sig, tmp_)) v->assign(tmp_);
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), sig);
+        if (ec == std::errc() && p == v.data() + v.size() && signal_name(sig, tmp_)) e->assign(tmp_);
       }
       [[fallthrough]];
     case AUDIT_SYSCALL:
-      if (std::string* a = m.find("arch")) {
-        if (arch_name(*a, tmp_)) a->assign(tmp_);
-        if (std::string* s = m.find("syscall"); s && syscall_name(*a, *s, tmp_)) s->assign(tmp_);
+      if (FieldMap::Entry* a = m.find_entry("arch")) {
+        if (arch_name(a->value, tmp_)) a->assign(tmp_);
+        if (FieldMap::Entry* s = m.find_entry("syscall"); s && syscall_name(a->value, s->value, tmp_)) s->assign(tmp_);
       }
       break;
     case AUDIT_SOCKADDR:
@@ -309,7 +317,7 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
       decode("data", false);
       break;
     case AUDIT_PATH:
-      split_selinux_context(m, "obj");
+      split_selinux_context(m, "obj", ctx_);
       break;
     default:
       break;

@@ -50,6 +50,7 @@ class RecordInterpreter {
 
   std::string scratch_;
   std::string tmp_;
+  std::string ctx_;
   std::vector<record::Field> split_;
 };
 

@@ -9,7 +9,7 @@ std::string_view log_name(const AuditEvent& e, std::string_view id, bool group) 
   if (e.log_names.empty()) return {};
   for (const FieldMap::Entry& n : e.log_names) {
     if (n.key.ends_with("gid") != group) continue;
-    const std::string* v = e.user_ids.find(n.key);
+    const std::string_view* v = e.user_ids.find(n.key);
     if (v && *v == id) return n.value;
   }
   return {};
@@ -34,7 +34,7 @@ void complete(const AuditEvent& e, Entity& ent, const enrich::IdResolver& ids, b
   } else {
     for (const FieldMap::Entry& n : e.log_names) {  // the log named this id: take its value
       if (n.key.ends_with("gid") != group || n.value != ent.name) continue;
-      if (const std::string* v = e.user_ids.find(n.key)) {
+      if (const std::string_view* v = e.user_ids.find(n.key)) {
         ent.id.assign(*v);
         return;
       }
