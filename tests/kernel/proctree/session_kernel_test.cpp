@@ -16,6 +16,7 @@
 // The procfs backend runs on the same session at the same time (parity).
 #include <fcntl.h>
 #include <pty.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -81,7 +83,9 @@ const int report_hook = [] {
     // The exit hook then runs in a thread whose own start differs from the process's.
     std::thread([] {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      syscall(SYS_exit, 5);  // this thread only: the last one, so the process ends here
+      // exit_group from a non-leader thread: the last thread to die is not the leader
+      // (also with a sanitizer's own background thread, which a plain exit would leave)
+      syscall(SYS_exit_group, 5);
     }).detach();
     syscall(SYS_exit, 0);  // the leader thread only (a zombie until the group is gone)
   }
@@ -141,23 +145,31 @@ int run_session(const std::string& report_file, int sleep_ms) {
     _exit(127);
   }
   close(slave);
-  // Drain the terminal so nothing blocks on a full pty buffer.
-  std::thread drain([master] {
+  // Drain the terminal so nothing blocks on a full pty buffer; the fd is closed only after
+  // the drain thread is done with it.
+  std::atomic<bool> stop{false};
+  std::thread drain([master, &stop] {
     char buf[256];
-    while (read(master, buf, sizeof buf) > 0) {
+    while (!stop) {
+      pollfd p{master, POLLIN, 0};
+      if (poll(&p, 1, 50) > 0 && read(master, buf, sizeof buf) <= 0) break;
     }
   });
   int status = 0;
   waitpid(leader, &status, 0);
-  close(master);
+  stop = true;
   drain.join();
+  close(master);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? minor : -2;
 }
 
-std::vector<std::string> wait_for_no_auspex_bpf() {
-  std::vector<std::string> left;
-  for (int i = 0; i < 30; ++i) {  // up to 3 s: MACHINE.md, programs linger ~1 s after close
-    left = proctree::testing::loaded_auspex_bpf_objects();
+// Waits until none of objs is loaded (up to 3 s: MACHINE.md, they linger ~1 s after the
+// last fd closes); returns those left.
+std::vector<proctree::testing::BpfObject> wait_until_unloaded(
+    const std::vector<proctree::testing::BpfObject>& objs) {
+  std::vector<proctree::testing::BpfObject> left;
+  for (int i = 0; i < 30; ++i) {
+    left = proctree::testing::still_loaded(objs);
     if (left.empty()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -170,12 +182,15 @@ class SessionKernelTest : public ::testing::Test {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (BPF)";
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) GTEST_SKIP() << "needs kernel BTF";
   }
-  // Every test, on every path (the services are scoped inside the test bodies).
+  // Every test, on every path (the services are scoped inside the test bodies): what this
+  // process held while its eBPF service ran is gone.
   void TearDown() override {
     if (geteuid() != 0) return;
-    auto left = wait_for_no_auspex_bpf();
-    EXPECT_TRUE(left.empty()) << "left loaded: " << left.front();
+    EXPECT_TRUE(proctree::testing::bpf_objects_held_by_self().empty());
+    auto left = wait_until_unloaded(held_);
+    EXPECT_TRUE(left.empty()) << "left loaded: " << left.front().kind << " " << left.front().id;
   }
+  std::vector<proctree::testing::BpfObject> held_;
 };
 
 proctree::ServiceOptions options(proctree::Backend b) {
@@ -198,6 +213,7 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
     auto procfs = proctree::Service::start(options(proctree::Backend::kProcfs));
     ASSERT_TRUE(procfs.ok()) << procfs.error().message;
     ASSERT_EQ(ebpf.value()->backend(), "ebpf");
+    held_ = proctree::testing::bpf_objects_held_by_self();
 
     // Long enough for the procfs rescans (20 ms) to see each process.
     const int minor = run_session(report_file, 200);
@@ -324,12 +340,14 @@ TEST_F(SessionKernelTest, NothingOfOursLeftLoaded) {
   {
     auto ebpf = proctree::Service::start(options(proctree::Backend::kEbpf));
     ASSERT_TRUE(ebpf.ok()) << ebpf.error().message;
-    auto loaded = proctree::testing::loaded_auspex_bpf_objects();
-    // 4 programs, the ring buffer and the counters: the check below would see them
-    EXPECT_EQ(loaded.size(), 6u);
+    held_ = proctree::testing::bpf_objects_held_by_self();
+    size_t progs = 0, maps = 0, links = 0;
+    for (const auto& o : held_) (o.kind == "prog" ? progs : o.kind == "map" ? maps : links)++;
+    EXPECT_EQ(progs, 4u);  // fork, exec, exit, sys_exit
+    EXPECT_EQ(maps, 2u);   // ring buffer, counters
+    EXPECT_EQ(links, 4u);
   }
-  auto left = wait_for_no_auspex_bpf();
-  EXPECT_TRUE(left.empty()) << left.front();
+  // TearDown checks they are gone.
 }
 
 }  // namespace
