@@ -92,3 +92,18 @@ TEST(Fields, TruncatedQuotesAndHostileText) {
   auto k = split(std::string_view("a=\0b c=\"\x01\xff\"", 12));
   ASSERT_EQ(k.size(), 2u);
 }
+
+TEST(Fields, PlainFlagsTellWhatNeedsNoEscaping) {
+  auto f = split("a=abc b=\"/usr/bin/ls\" c=caf\xc3\xa9 d=\"x\\y\" e=0123456789abcdef0123 k\x01=1 g=\xff\x01 h=9");
+  ASSERT_EQ(f.size(), 8u);
+  EXPECT_TRUE(f[0].value_plain);
+  EXPECT_TRUE(f[1].value_plain);
+  EXPECT_FALSE(f[2].value_plain);  // UTF-8 bytes go through the escaper
+  EXPECT_FALSE(f[3].value_plain);  // backslash
+  EXPECT_TRUE(f[4].value_plain);   // long: the word-at-a-time path
+  EXPECT_TRUE(f[0].key_plain);
+  EXPECT_FALSE(f[5].key_plain);
+  EXPECT_FALSE(f[6].value_plain);
+  EXPECT_EQ(f[6].value, "\xff");  // a control byte ends an unquoted value
+  EXPECT_EQ(f[7].value, "9");
+}

@@ -33,6 +33,23 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& string(std::string_view s) { sep(); json_append_string(out_, s); return *this; }
+  // A key or string the caller has checked needs no escaping (no byte < 0x20, '"', '\\'
+  // or >= 0x80): copied as is.
+  JsonWriter& plain_key(std::string_view k) {
+    sep();
+    out_.push_back('"');
+    out_.append(k);
+    out_ += "\":";
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& plain_string(std::string_view s) {
+    sep();
+    out_.push_back('"');
+    out_.append(s);
+    out_.push_back('"');
+    return *this;
+  }
   JsonWriter& number(int64_t v);
   JsonWriter& unsigned_number(uint64_t v);
   JsonWriter& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }

@@ -57,7 +57,8 @@ class EventsFormatter final : public EventFormatter {
     for (size_t i = 0; i < fields_.size(); ++i) {
       const record::Field& f = fields_[i];
       if (!pick(f) || !seen_.insert(f.key)) continue;
-      w.key(f.key);
+      if (f.key_plain) w.plain_key(f.key);
+      else w.key(f.key);
       // msg='...' of a user-space record: its own k=v follow it with nested=true.
       if (msg_nested && f.key == "msg" && i + 1 < fields_.size() && fields_[i + 1].nested) {
         w.begin_object();
@@ -65,7 +66,8 @@ class EventsFormatter final : public EventFormatter {
         for (size_t j = i + 1; j < fields_.size() && fields_[j].nested; ++j) {
           const auto& g = fields_[j];
           if (!nested_seen_.insert(g.key)) continue;
-          w.key(g.key);
+          if (g.key_plain) w.plain_key(g.key);
+          else w.key(g.key);
           value(w, g);
         }
         w.end_object();
@@ -76,7 +78,10 @@ class EventsFormatter final : public EventFormatter {
   }
 
   // Raw text on purpose, (null)/(none) included: this format shows what the kernel wrote.
-  static void value(core::JsonWriter& w, const record::Field& f) { w.string(f.value); }
+  static void value(core::JsonWriter& w, const record::Field& f) {
+    if (f.value_plain) w.plain_string(f.value);
+    else w.string(f.value);
+  }
 
   std::vector<record::Field> fields_;
   // Keys already written at one level. Duplicates are rare, so a 256-bit filter answers

@@ -9,13 +9,39 @@ constexpr char kEnrichedSeparator = '\x1d';  // auditd log_format=ENRICHED (GS b
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+bool json_special(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+
+uint64_t json_special_word(uint64_t w) {
+  using namespace core::swar;
+  return has_less(w, 0x20) | has_byte(w, '"') | has_byte(w, '\\') | (w & kHighs);
+}
+
 // End of an unquoted value: the first space or control byte from i. Values can be long
-// (hex-encoded argv and proctitle), so whole words of ordinary bytes are skipped.
-size_t value_end(std::string_view s, size_t i) {
+// (hex-encoded argv and proctitle), so whole words of ordinary bytes are skipped; the same
+// pass notes whether any byte would need escaping in JSON.
+size_t value_end(std::string_view s, size_t i, bool& plain) {
   const size_t n = s.size();
-  while (i + 8 <= n && !core::swar::has_less(core::swar::load(s.data() + i), 0x21)) i += 8;
-  while (i < n && static_cast<unsigned char>(s[i]) > 0x20) ++i;
+  uint64_t special = 0;
+  while (i + 8 <= n) {
+    const uint64_t w = core::swar::load(s.data() + i);
+    if (core::swar::has_less(w, 0x21)) break;
+    special |= (w & core::swar::kHighs) | core::swar::has_byte(w, '"') | core::swar::has_byte(w, '\\');
+    i += 8;
+  }
+  bool odd = special != 0;
+  for (; i < n && static_cast<unsigned char>(s[i]) > 0x20; ++i) odd |= json_special(static_cast<unsigned char>(s[i]));
+  plain = !odd;
   return i;
+}
+
+bool is_plain(std::string_view v) {
+  size_t i = 0;
+  uint64_t special = 0;
+  for (; i + 8 <= v.size(); i += 8) special |= json_special_word(core::swar::load(v.data() + i));
+  if (special) return false;
+  for (; i < v.size(); ++i)
+    if (json_special(static_cast<unsigned char>(v[i]))) return false;
+  return true;
 }
 
 // Splits one run of k=v text. Returns nothing; appends to out.
@@ -34,7 +60,11 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
       continue;
     }
     size_t key_end = i;
-    while (key_end < n && s[key_end] != '=' && !is_space(s[key_end])) ++key_end;
+    bool key_plain = true;
+    while (key_end < n && s[key_end] != '=' && !is_space(s[key_end])) {
+      key_plain = key_plain && !json_special(static_cast<unsigned char>(s[key_end]));
+      ++key_end;
+    }
     if (key_end >= n || s[key_end] != '=') {
       if (issues) ++issues->bare_tokens;
       i = key_end;
@@ -42,6 +72,7 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
     }
     Field f;
     f.key = s.substr(i, key_end - i);
+    f.key_plain = key_plain;
     f.nested = nested;
     f.enriched = enriched;
     size_t v = key_end + 1;
@@ -58,6 +89,7 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
       }
       f.value = s.substr(v + 1, close - v - 1);
       f.kind = ValueKind::kQuoted;
+      f.value_plain = is_plain(f.value);
       i = close < n ? close + 1 : n;
       const bool split_nested = q == '\'' && depth == 0;
       out.push_back(f);
@@ -66,7 +98,7 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
     }
     // Control bytes end a value too: the kernel hex-encodes them, so they only appear in
     // damaged input, and treating them as separators keeps the split total.
-    const size_t end = value_end(s, v);
+    const size_t end = value_end(s, v, f.value_plain);
     f.value = s.substr(v, end - v);
     if (f.value == "(null)" || f.value == "(none)") f.kind = ValueKind::kNull;
     out.push_back(f);

@@ -20,6 +20,10 @@ struct Field {
   ValueKind kind = ValueKind::kPlain;
   bool nested = false;    // inside a user-space record's msg='...'
   bool enriched = false;  // after auditd's 0x1d separator (ENRICHED log format)
+  // No byte of the value / key needs escaping in JSON (none < 0x20, '"', '\\' or >= 0x80):
+  // writers may copy it as is. Found during the split, at no extra pass.
+  bool value_plain = false;
+  bool key_plain = false;
 };
 
 // Counts of oddities met while splitting a body; none of them stops parsing.
