@@ -14,6 +14,7 @@
 
 #include "auspex_abi.h"
 #include "proctree.skel.h"
+#include "proctree/recorded_source.h"
 
 namespace proctree {
 
@@ -31,6 +32,7 @@ struct BpfSource::Impl {
   int wake_fd = -1;
   AbiDecoder decoder;
   EventSink* sink = nullptr;  // set during poll()
+  std::FILE* record = nullptr;
   size_t delivered = 0;
   // Read by counters() from other threads.
   std::atomic<uint64_t> samples{0};
@@ -98,6 +100,7 @@ core::Result<void> BpfSource::start() {
 int BpfSource::on_sample(const void* data, size_t size) {
   Impl& m = *impl_;
   m.samples.fetch_add(1, std::memory_order_relaxed);
+  if (m.record) write_recorded_sample(m.record, data, size);
   TreeEvent e;
   DecodeError err = m.decoder.decode(data, size, e);
   if (err != DecodeError::kNone) {
@@ -139,6 +142,8 @@ bool BpfSource::drained() const {
   const unsigned long cons = __atomic_load_n(m.consumer_pos, __ATOMIC_ACQUIRE);
   return cons == prod;
 }
+
+void BpfSource::record_to(std::FILE* f) { impl_->record = f; }
 
 void BpfSource::wake() {
   uint64_t one = 1;

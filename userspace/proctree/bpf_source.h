@@ -2,6 +2,7 @@
 // samples with AbiDecoder. Everything loaded is released by the destructor.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 
 #include "proctree/abi_decode.h"
@@ -22,6 +23,9 @@ class BpfSource final : public EventSource {
   void wake() override;
   bool drained() const override;
   std::vector<Counter> counters() const override;
+
+  // Also appends every sample to f (recorded_source.h format); call before start().
+  void record_to(std::FILE* f);
 
   // Called by the ring-buffer callback.
   int on_sample(const void* data, size_t size);

@@ -1,4 +1,5 @@
 // auspex proctree [--backend auto|ebpf|procfs] [--duration SECONDS] [--grace SECONDS] [--quiet]
+//                 [--record FILE | --replay FILE]
 // Prints one NDJSON line per tree change; counters go to stderr at the end.
 #include "daemon/commands.h"
 
@@ -6,6 +7,7 @@
 #include <time.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 
 #include "proctree/ecs_json.h"
 #include "proctree/entity_id.h"
+#include "proctree/recorded_source.h"
 #include "proctree/service.h"
 
 namespace proctree {
@@ -51,7 +54,7 @@ class Printer final : public TreeObserver {
 void usage(FILE* f) {
   std::fprintf(f,
                "usage: auspex proctree [--backend auto|ebpf|procfs] [--duration SECONDS] "
-               "[--grace SECONDS] [--quiet]\n"
+               "[--grace SECONDS] [--quiet] [--record FILE | --replay FILE]\n"
                "Prints one NDJSON line per process tree change (fork, exec, end, setsid, "
                "setpgid).\n");
 }
@@ -62,6 +65,7 @@ int cli_main(std::span<char* const> args) {
   ServiceOptions opt;
   double duration = 0;
   bool quiet = false;  // no NDJSON: measures the programs and the tree, not the printing
+  std::string record_path, replay_path;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     auto value = [&]() -> const char* { return i + 1 < args.size() ? args[++i] : nullptr; };
@@ -80,6 +84,14 @@ int cli_main(std::span<char* const> args) {
       const char* v = value();
       if (!v) return usage(stderr), 2;
       duration = std::atof(v);
+    } else if (a == "--record") {
+      const char* v = value();
+      if (!v) return usage(stderr), 2;
+      record_path = v;
+    } else if (a == "--replay") {
+      const char* v = value();
+      if (!v) return usage(stderr), 2;
+      replay_path = v;
     } else if (a == "--quiet") {
       quiet = true;
     } else if (a == "--grace") {
@@ -106,7 +118,32 @@ int cli_main(std::span<char* const> args) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  auto svc = Service::start(opt);
+  std::FILE* record = nullptr;
+  if (!record_path.empty()) {
+    if (opt.backend == Backend::kProcfs) {
+      std::fprintf(stderr, "auspex proctree: --record needs the ebpf backend\n");
+      return 2;
+    }
+    record = std::fopen(record_path.c_str(), "wb");
+    if (!record) {
+      std::fprintf(stderr, "auspex proctree: %s: %s\n", record_path.c_str(), std::strerror(errno));
+      return 1;
+    }
+    opt.record = record;
+  }
+  core::Result<std::unique_ptr<Service>> svc = core::make_error("no backend");
+  if (!replay_path.empty()) {
+    // A recording replays without root: no /proc bootstrap (it describes another moment).
+    auto src = std::make_unique<RecordedSource>(replay_path, opt.tree.ns_per_tick);
+    if (auto r = src->start(); !r.ok()) {
+      std::fprintf(stderr, "auspex proctree: %s\n", r.error().message.c_str());
+      return 1;
+    }
+    opt.bootstrap_from_proc = false;
+    svc = Service::start_with(std::move(src), opt);
+  } else {
+    svc = Service::start(opt);
+  }
   if (!svc.ok()) {
     std::fprintf(stderr, "auspex proctree: %s\n", svc.error().message.c_str());
     return 1;
@@ -118,6 +155,7 @@ int cli_main(std::span<char* const> args) {
   while (!g_stop && (duration <= 0 || std::chrono::steady_clock::now() < end))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   svc.value()->stop();
+  if (record) std::fclose(record);  // after stop: the consumer thread no longer writes
 
   ServiceStats s = svc.value()->stats();
   std::fprintf(stderr,

@@ -50,6 +50,7 @@ core::Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   if (options.backend != Backend::kProcfs) {
 #ifdef AUSPEX_HAVE_BPF
     auto bpf = std::make_unique<BpfSource>(ns_per_tick);
+    if (options.record) bpf->record_to(options.record);
     auto r = bpf->start();
     if (r.ok()) {
       log("backend ebpf: tp_btf programs attached");

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,9 @@ struct ServiceOptions {
   std::chrono::milliseconds reap_interval{1000};
   std::chrono::milliseconds procfs_rescan{1000};
   bool bootstrap_from_proc = true;  // tests with a synthetic source turn it off
+  // eBPF backend: also append every ring-buffer sample to this file (open for the
+  // service's lifetime; RecordedSource replays it).
+  std::FILE* record = nullptr;
   // Runs first on the service thread (the daemon drops that thread's capabilities here:
   // capabilities are per thread, and this one starts while the process still has all).
   std::function<void()> on_thread_start;
