@@ -21,7 +21,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 * 1024 * 1024); /* ~1700 exec events of 4.7 KiB in flight */
+	__uint(max_entries, 8 * 1024 * 1024); /* ~1200 exec events of 6.6 KiB in flight */
 } auspex_events SEC(".maps");
 
 struct {
