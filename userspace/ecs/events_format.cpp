@@ -1,5 +1,6 @@
 #include "ecs/events_format.h"
 
+#include <cstring>
 #include <functional>
 #include <vector>
 
@@ -84,13 +85,13 @@ class EventsFormatter final : public EventFormatter {
   }
 
   std::vector<record::Field> fields_;
-  // Keys already written at one level. Duplicates are rare, so a 256-bit filter answers
+  // Keys already written at one level. Duplicates are rare, so a 1024-bit filter answers
   // "new" for almost every key; only a filter hit scans the keys so far. EXECVE records carry
   // hundreds of keys (a0..aN), so past 32 keys a hash set takes over (no quadratic scan).
   class KeySet {
    public:
     void reset(size_t n) {
-      bits_[0] = bits_[1] = bits_[2] = bits_[3] = 0;
+      std::memset(bits_, 0, sizeof bits_);
       keys_.clear();
       big_ = n > 32;
       if (big_) {
@@ -103,7 +104,7 @@ class EventsFormatter final : public EventFormatter {
     bool insert(std::string_view k) {
       const size_t h = hash(k);
       if (big_) return insert_big(k, h);
-      uint64_t& word = bits_[(h >> 6) & 3];
+      uint64_t& word = bits_[(h >> 6) & 15];
       const uint64_t bit = uint64_t{1} << (h & 63);
       if (word & bit) {
         for (auto s : keys_)
@@ -135,7 +136,7 @@ class EventsFormatter final : public EventFormatter {
       const size_t last = static_cast<unsigned char>(k[n - 1]) | static_cast<unsigned char>(k[n > 1 ? n - 2 : 0]) << 8;
       return (n * 0x9E3779B1u) ^ (first * 0x85EBCA77u) ^ (last * 0xC2B2AE3Du) ^ (last >> 3);
     }
-    uint64_t bits_[4] = {0, 0, 0, 0};
+    uint64_t bits_[16] = {};
     std::vector<std::string_view> keys_;
     bool big_ = false;
     std::vector<std::string_view> slots_;
