@@ -13,6 +13,10 @@
 #   --workers N         workload processes (default 2: both vCPUs)
 #   --opens-per-exec K  failed opens per fork+exec of /bin/true (default 200)
 #   --json FILE         also write the summary JSON line to FILE
+#   --variants "V ..."  also run auspex in these variants after the default, at each rate, to
+#                       split its cost (extra rows, not in the ratios): noraw
+#                       (include_raw_message false), nosession (no add_session_metadata; the
+#                       Session View rules given inline, so the kernel rules stay the same)
 #   AUSPEX=path         the auspex binary (default build/auspex)
 #
 # Workload (bench/live-workload.c, compiled here with cc): sets its own login uid N
@@ -64,6 +68,7 @@ rates="2000 10000 0"
 workers=2
 per_exec=200
 json_out=
+variants=
 auspex=${AUSPEX:-$here/build/auspex}
 backlog_run=8192
 
@@ -78,6 +83,7 @@ while (($#)); do
     --workers) workers=${2:?--workers needs a number}; shift 2 ;;
     --opens-per-exec) per_exec=${2:?--opens-per-exec needs a number}; shift 2 ;;
     --json) json_out=${2:?--json needs a file}; shift 2 ;;
+    --variants) variants=${2:?--variants needs a list}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown argument: $1" ;;
   esac
@@ -87,6 +93,9 @@ done
 [[ $per_exec =~ ^[0-9]+$ ]] || die "--opens-per-exec must be a whole number, got '$per_exec'"
 for r in $rates; do [[ $r =~ ^[0-9]+$ ]] || die "--rates: '$r' is not a whole number of events/s"; done
 [ -n "$rates" ] || die "--rates is empty"
+for v in $variants; do
+  case $v in noraw|nosession) ;; *) die "--variants: unknown variant '$v' (noraw, nosession)" ;; esac
+done
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads audit rules, starts auditd and auspex)"
 for tool in auditd auditctl cc flock awk; do
@@ -330,11 +339,20 @@ EOF
   finish_row auditd "$rate" "${counts% *}" "${counts#* }" - - 0 0
 }
 
-phase_auspex() { # phase_auspex RATE
-  local rate=$1 d=$tmp/auspex-$1
+phase_auspex() { # phase_auspex RATE [VARIANT]
+  local rate=$1 variant=${2:-} d kind=auspex rules extra
+  [ -z "$variant" ] || kind=auspex-$variant
+  d=$tmp/$kind-$rate
   mkdir -p "$d"
-  printf '{"audit_rules": "%s\\n%s\\n", "processors": [{"add_session_metadata": {"backend": "auto"}}], "backlog_limit": %s}\n' \
-    "${bench_rules[0]}" "${bench_rules[1]}" "$backlog_run" >"$d/cfg.json"
+  rules="${bench_rules[0]}\\n${bench_rules[1]}\\n"
+  extra=', "processors": [{"add_session_metadata": {"backend": "auto"}}]'
+  case $variant in
+    noraw) extra+=', "include_raw_message": false' ;;
+    nosession)
+      rules="${session_rules[0]}\\n${session_rules[1]}\\n${session_rules[2]}\\n$rules"
+      extra= ;;
+  esac
+  printf '{"audit_rules": "%s", "backlog_limit": %s%s}\n' "$rules" "$backlog_run" "$extra" >"$d/cfg.json"
   collector_kind=auspex
   "$auspex" run --config "$d/cfg.json" --output "$d/out.ndjson" 2>"$d/err" 9>&- &
   collector_pid=$!
@@ -349,7 +367,7 @@ phase_auspex() { # phase_auspex RATE
   st=$(auditctl -s)
   [ "$(status_field backlog_limit "$st")/$(status_field backlog_wait_time "$st")" = "$backlog_run/0" ] \
     || say "WARNING: auspex runs with backlog_limit $(status_field backlog_limit "$st") backlog_wait_time $(status_field backlog_wait_time "$st")"
-  measure auspex "$rate"
+  measure "$kind" "$rate"
   stop_collector
   delete_our_rules || die "cannot delete rules left by auspex"
   restore_state || die "auditctl failed while restoring the status after auspex"
@@ -360,11 +378,10 @@ phase_auspex() { # phase_auspex RATE
   p99=$(grep -o '"latency_ms":{[^}]*' <<<"$final" | grep -o '"p99":[0-9.]*' | sed 's/.*://')
   enobufs=$(grep -o '"enobufs":[0-9]*' <<<"$final" | sed 's/.*://')
   dropped=$(grep -o '"dropped_records":[0-9]*' <<<"$final" | sed 's/.*://')
-  cp "$d/err" "$tmp/auspex-$rate.stderr"
   received=$(grep -F "\"user\":{\"audit\":{\"id\":\"$auid\"}" "$d/out.ndjson" \
     | grep -cE '"syscall":"(execve|openat|exit_group)"' || true)
   written=$(wc -l <"$d/out.ndjson")
-  finish_row auspex "$rate" "$received" "$written" "$p50" "$p99" "$enobufs" "$dropped"
+  finish_row "$kind" "$rate" "$received" "$written" "$p50" "$p99" "$enobufs" "$dropped"
 }
 
 # measure KIND RATE: CPU and kernel lost around the workload and the drain after it.
@@ -396,6 +413,7 @@ say "login uid $auid; rates: $rates; $seconds s each; $workers workers, $per_exe
 for rate in $rates; do
   phase_auditd "$rate"
   phase_auspex "$rate"
+  for v in $variants; do phase_auspex "$rate" "$v"; done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -407,6 +425,7 @@ awk -v secs="$seconds" -v workers="$workers" -v per_exec="$per_exec" -v load="$l
   {
     k = $1; r = $2; key = k SUBSEP r
     if (!(r in seen)) { seen[r] = 1; order[++n] = r }
+    if (!(k in kseen)) { kseen[k] = 1; kinds[++nk] = k }
     caused[key] = $3; recv[key] = $4; written[key] = $5; lost[key] = $7 - $6; lost0[key] = $6; lost1[key] = $7
     cpu[key] = $8; wl[key] = $9; p50[key] = $10; p99[key] = $11; enob[key] = $12; drop[key] = $13
     us[key] = $5 > 0 ? $8 * 1e6 / $5 : 0
@@ -415,13 +434,13 @@ awk -v secs="$seconds" -v workers="$workers" -v per_exec="$per_exec" -v load="$l
   }
   END {
     printf "\nlive: %s s per rate and collector, %d workers, %d failed opens per fork+exec; load average at the end: %s\n", secs, workers, per_exec, load
-    printf "%-7s %6s %9s %9s %9s %21s %7s %9s %9s %9s %6s %6s\n", "collect", "rate", "caused", "received", "written", "kernel lost (delta)", "cpu s", "us/event", "cpu s/1k", "events/s", "p50ms", "p99ms"
+    printf "%-16s %6s %9s %9s %9s %21s %7s %9s %9s %9s %6s %6s\n", "collect", "rate", "caused", "received", "written", "kernel lost (delta)", "cpu s", "us/event", "cpu s/1k", "events/s", "p50ms", "p99ms"
     for (i = 1; i <= n; i++) {
       r = order[i]
-      for (j = 1; j <= 2; j++) {
-        k = j == 1 ? "auditd" : "auspex"; key = k SUBSEP r
+      for (j = 1; j <= nk; j++) {
+        k = kinds[j]; key = k SUBSEP r
         if (!(key in caused)) continue
-        printf "%-7s %6s %9d %9d %9d %21s %7.2f %9.1f %9.4f %9.0f %6s %6s%s\n", k, rl(r), caused[key], recv[key], written[key], lost0[key] "->" lost1[key] " (" lost[key] ")", cpu[key], us[key], us[key] / 1000, eps[key], p50[key], p99[key], loses[key] ? "  LOSS" : ""
+        printf "%-16s %6s %9d %9d %9d %21s %7.2f %9.1f %9.4f %9.0f %6s %6s%s\n", k, rl(r), caused[key], recv[key], written[key], lost0[key] "->" lost1[key] " (" lost[key] ")", cpu[key], us[key], us[key] / 1000, eps[key], p50[key], p99[key], loses[key] ? "  LOSS" : ""
       }
     }
     printf "(caused/received: the workload'"'"'s events, by login uid; written: every event the collector wrote, other processes'"'"' execs/exits included; us/event and cpu s/1k: collector CPU over written events; events/s: received / workload seconds; lost: kernel lost delta; auspex LOSS also counts enobufs and queue drops)\n"
@@ -434,10 +453,11 @@ awk -v secs="$seconds" -v workers="$workers" -v per_exec="$per_exec" -v load="$l
       if (!first_a && loses[a]) first_a = rl(r)
       if (!first_b && loses[b]) first_b = rl(r)
       js = js (i > 1 ? "," : "") "{\"rate\":" r
-      for (j = 1; j <= 2; j++) {
-        k = j == 1 ? "auditd" : "auspex"; key = k SUBSEP r
+      for (j = 1; j <= nk; j++) {
+        k = kinds[j]; key = k SUBSEP r
+        if (!(key in caused)) continue
         js = js ",\"" k "\":{\"caused\":" caused[key] ",\"received\":" recv[key] ",\"written\":" written[key] ",\"kernel_lost\":" lost[key] ",\"kernel_lost_before\":" lost0[key] ",\"kernel_lost_after\":" lost1[key] ",\"cpu_s\":" cpu[key] ",\"cpu_us_per_event\":" sprintf("%.2f", us[key]) ",\"events_per_s\":" sprintf("%.0f", eps[key])
-        if (k == "auspex") js = js ",\"p50_ms\":" p50[key] ",\"p99_ms\":" p99[key] ",\"enobufs\":" enob[key] ",\"dropped_records\":" drop[key]
+        if (k ~ /^auspex/) js = js ",\"p50_ms\":" p50[key] ",\"p99_ms\":" p99[key] ",\"enobufs\":" enob[key] ",\"dropped_records\":" drop[key]
         js = js "}"
       }
       js = js ",\"cpu_per_event_ratio\":" sprintf("%.3f", cpu_ratio) ",\"events_per_s_ratio\":" sprintf("%.3f", eps_ratio) "}"
