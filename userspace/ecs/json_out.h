@@ -58,7 +58,31 @@ class JsonOut {
     first_ = true;
     return *this;
   }
-  JsonOut& string(std::string_view s) { sep(); core::json_append_string(out_, s); return *this; }
+  JsonOut& string(std::string_view s) {
+    // Most values are short and plain (ids, names, hex arguments): one check, one append.
+    // Anything else goes through the full escaper.
+    if (s.size() <= 48) {
+      char buf[52];
+      size_t n = 0;
+      if (!first_) buf[n++] = ',';
+      buf[n++] = '"';
+      bool plain_text = true;
+      for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        plain_text = plain_text && u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+        buf[n++] = c;
+      }
+      if (plain_text) {
+        buf[n++] = '"';
+        out_.append(buf, n);
+        first_ = false;
+        return *this;
+      }
+    }
+    sep();
+    core::json_append_string(out_, s);
+    return *this;
+  }
   JsonOut& number(int64_t v) { sep(); append_num(v); return *this; }
   JsonOut& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
   // Members ("k":v,"k2":v2) already written as valid JSON elsewhere, joined to this object.
