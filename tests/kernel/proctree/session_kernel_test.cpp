@@ -207,6 +207,11 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
   ASSERT_GE(fd, 0);
   close(fd);
   const std::string report_file = tmpl;
+  // Removed on every path, ASSERT returns included.
+  struct Unlink {
+    std::string path;
+    ~Unlink() { unlink(path.c_str()); }
+  } unlink_report{report_file};
   {
     auto ebpf = proctree::Service::start(options(proctree::Backend::kEbpf));
     ASSERT_TRUE(ebpf.ok()) << ebpf.error().message;
@@ -333,7 +338,6 @@ TEST_F(SessionKernelTest, LeadersMatchWhatProcessesReport) {
       }
     }
   }
-  unlink(report_file.c_str());
 }
 
 TEST_F(SessionKernelTest, NothingOfOursLeftLoaded) {
