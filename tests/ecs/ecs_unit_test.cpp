@@ -220,3 +220,16 @@ TEST(EcsFormatter, EnrichedLogNamesWinOverTheLocalDatabase) {
 }
 
 }  // namespace
+
+namespace {
+
+// Auditbeat's reassembler consumes EOE and never lists it in event.original / auditd.messages.
+TEST(EcsFormatter, EoeIsNotARawMessage) {
+  ecs::Options opt;
+  opt.preserve_original_event = true;
+  Doc d = format({kSyscall, "type=EOE msg=audit(1700000000.123:42): "}, opt);
+  EXPECT_EQ(d.flat["event.original"], ecs_test::jq(kSyscall));
+  EXPECT_EQ(d.flat["auditd.messages"], "[" + ecs_test::jq(kSyscall) + "]");
+}
+
+}  // namespace

@@ -122,6 +122,9 @@ void apply_entity(IdName& slot, const Entity& ent, std::vector<std::string>* rel
   if (related && !ent.name.empty()) related->emplace_back(ent.name);
 }
 
+// EOE (linux/audit.h AUDIT_EOE): "end of multi-record event".
+bool is_eoe(const reassembly::Event& raw, size_t i) { return raw.records[i].type == 1320; }
+
 void write_raw_line(const reassembly::Event& raw, size_t i, std::string& line, std::string& scratch) {
   std::string_view text = raw.record_text(i);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
@@ -207,13 +210,18 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   w.lit("sequence").unsigned_number(e.sequence);
   if (const std::string_view* id = e.data.find("id")) w.lit("id").string(*id);
   if (original && !raw.records.empty()) {
+    // The raw records without EOE: Auditbeat's reassembler consumes EOE as the end marker
+    // and never lists it (sample_event.json: no EOE line in a kernel event that had one).
     joined_.clear();
+    bool first = true;
     for (size_t i = 0; i < raw.records.size(); ++i) {
+      if (is_eoe(raw, i)) continue;
       write_raw_line(raw, i, line_, key_);
-      if (i) joined_.push_back('\n');
+      if (!first) joined_.push_back('\n');
+      first = false;
       joined_.append(line_);
     }
-    w.lit("original").string(joined_);
+    if (!joined_.empty()) w.lit("original").string(joined_);
   }
   w.lit("module").string("auditd");
   w.lit("dataset").string("auditd_manager.auditd");
@@ -365,6 +373,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   if (preserve && original) {
     w.lit("messages").begin_array();
     for (size_t i = 0; i < raw.records.size(); ++i) {
+      if (is_eoe(raw, i)) continue;
       write_raw_line(raw, i, line_, key_);
       w.string(line_);
     }
