@@ -62,5 +62,27 @@ TEST(Service, LookupSeesEventPushedBeforeTheCall) {
   }
 }
 
+TEST(Service, SettledLookupAnswersWithoutWaitingForPendingEvents) {
+  // The source is stuck (never caught up): a settled lookup of a known process running the
+  // event's executable answers at once; an unsettled one, or another exe, waits.
+  SyntheticSource* src;
+  auto svc = start(src);
+  Synth s;
+  src->push(s.fork({20, 1, 20, 20}, 1));
+  src->push(s.exec({20, 1, 20, 20}, "/bin/x"));
+  ASSERT_EQ(svc->lookup(20, 0, std::chrono::milliseconds(1000), "/bin/x").status, LookupStatus::kFound);
+  src->pause(true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = svc->lookup(20, 0, std::chrono::milliseconds(300), "/bin/x", /*settled=*/true);
+  EXPECT_EQ(r.status, LookupStatus::kFound);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+  EXPECT_EQ(svc->lookup(20, 0, std::chrono::milliseconds(100), "/bin/x", /*settled=*/false).status,
+            LookupStatus::kTimedOut);
+  EXPECT_EQ(svc->lookup(20, 0, std::chrono::milliseconds(100), "/bin/y", /*settled=*/true).status,
+            LookupStatus::kTimedOut);
+  src->pause(false);
+}
+
 }  // namespace
 }  // namespace proctree::testing

@@ -63,7 +63,11 @@ class EcsFormatter final : public EventFormatter {
     if (!parse_int(model_.process.pid, pid) || pid <= 0 || pid > INT32_MAX) return {};
     const int64_t unix_ns = event.sec * 1'000'000'000 + int64_t{event.msec} * 1'000'000;
     feed_tree(static_cast<int32_t>(pid), unix_ns);
-    return options_.session->lookup(static_cast<int32_t>(pid), unix_ns, model_.process.exe);
+    const std::string_view syscall = model_.data.get("syscall");
+    const bool settled = !syscall.empty() && syscall != "execve" && syscall != "execveat" && syscall != "setsid" &&
+                         syscall != "setpgid" && syscall != "clone" && syscall != "fork" && syscall != "vfork" &&
+                         syscall != "clone3";
+    return options_.session->lookup(static_cast<int32_t>(pid), unix_ns, model_.process.exe, settled);
   }
 
   static bool parse_int(std::string_view s, int64_t& v) {

@@ -20,12 +20,12 @@ void SessionEnricher::observe_exec(const proctree::AuditExec& e) { service_.on_a
 void SessionEnricher::observe_exit(const proctree::AuditExit& e) { service_.on_audit_exit(e); }
 void SessionEnricher::observe_setsid(const proctree::AuditSetsid& e) { service_.on_audit_setsid(e); }
 
-SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe) {
+SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe, bool settled) {
   SessionResult r;
   if (pid <= 0) {
     r.miss = SessionMiss::kNoPid;
   } else {
-    proctree::LookupResult l = service_.lookup(pid, event_unix_ns, max_wait_, exe);
+    proctree::LookupResult l = service_.lookup(pid, event_unix_ns, max_wait_, exe, settled);
     switch (l.status) {
       case proctree::LookupStatus::kFound:
         r.miss = SessionMiss::kNone;

@@ -47,7 +47,8 @@ class SessionEnricher {
       : service_(service), clock_(std::move(clock)), max_wait_(max_wait) {}
 
   // pid from the SYSCALL (or user) record, the event's time, its exe= (may be empty).
-  SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe);
+  // settled: the event's syscall changes nothing the tree tracks (not exec/setsid/setpgid).
+  SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe, bool settled = false);
 
   // What the procfs backend learns from audit (SESSION_VIEW.md §4): successful execve,
   // exit_group and setsid. The eBPF backend ignores them. Call before lookup().

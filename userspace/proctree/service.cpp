@@ -143,7 +143,7 @@ uint64_t Service::unix_to_boot_ns(int64_t unix_ns) const {
 }
 
 LookupResult Service::lookup(int32_t pid, int64_t event_unix_ns, std::chrono::milliseconds max_wait,
-                             std::string_view expected_exe) {
+                             std::string_view expected_exe, bool settled) {
   ++lookups_;
   const uint64_t called = boottime_now_ns();
   const uint64_t at = event_unix_ns ? unix_to_boot_ns(event_unix_ns) : 0;
@@ -156,6 +156,17 @@ LookupResult Service::lookup(int32_t pid, int64_t event_unix_ns, std::chrono::mi
   if (source_->drained()) {
     caught_up = true;
     ++fast_;
+  } else if (settled) {
+    // The record is there, runs the event's executable, and the event changes nothing the
+    // tree tracks: pending kernel events cannot make the answer more right.
+    auto known = tree_.lookup(pid, at);
+    if (known && (expected_exe.empty() || (known->self.image && known->self.image->executable == expected_exe))) {
+      ++settled_fast_;
+      ++found_;
+      out.status = LookupStatus::kFound;
+      out.info = std::move(known);
+      return out;
+    }
   }
   ++waiters_;
   if (!caught_up) source_->wake();

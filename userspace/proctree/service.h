@@ -88,8 +88,13 @@ class Service {
   // after the audit event was received: the audit timestamp is the syscall's entry, earlier
   // than the exec hook, so it is not a time to wait for. expected_exe (the audit exe=), when
   // given, is compared with the record's executable (SESSION_VIEW.md §3 auspex).
+  //
+  // settled: the caller knows the event cannot change what the tree holds for this process
+  // (not an exec, setsid or setpgid). Then a record that is already there and runs
+  // expected_exe is returned at once, without waiting for pending kernel events: at high
+  // event rates the ring buffer is rarely empty, and the wait is most of a lookup's cost.
   LookupResult lookup(int32_t pid, int64_t event_unix_ns, std::chrono::milliseconds max_wait,
-                      std::string_view expected_exe = {});
+                      std::string_view expected_exe = {}, bool settled = false);
 
   // Audit facts for the procfs backend (SESSION_VIEW.md §4); ignored by the eBPF backend.
   void on_audit_exec(const AuditExec& e);
@@ -115,7 +120,7 @@ class Service {
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0},
-      fast_{0};
+      fast_{0}, settled_fast_{0};
   core::Error thread_error_;
 };
 
