@@ -4,9 +4,11 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include "netlink/control_client.h"
 #include "netlink/datagram.h"
+#include "netlink/errno_name.h"
 
 namespace netlink {
 
@@ -42,11 +44,37 @@ core::Result<size_t> DataSocket::read_available(const RecordCallback& cb,
   if (pr <= 0) return size_t{0};
   size_t handed = 0;
   DatagramStats st;
+  auto deliver = [&](const uint8_t* data, size_t n) {
+    for_each_record(std::span<const uint8_t>(data, n), st, [&](uint16_t type, std::string_view payload) {
+      if (type == AUDIT_REPLACE) {
+        // Payload: the 4-byte pid of whoever tried AUDIT_SET pid while we hold it; the
+        // kernel asks whether we are alive (kernel/audit.c audit_replace). Reading it is
+        // the answer.
+        counters.replace_pings.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      if (type == NLMSG_ERROR || type == NLMSG_DONE || type == NLMSG_NOOP) return;
+      ++handed;
+      counters.bytes.fetch_add(payload.size(), std::memory_order_relaxed);
+      cb(type, payload);
+    });
+  };
+  // One record per datagram: recvmmsg takes up to kBatch of them per system call, which at
+  // tens of thousands of records per second is most of the reader's kernel time saved.
   // Bounded so the caller sees its stop flag and polls status even under a flood.
-  for (int i = 0; i < kMaxDatagramsPerCall; ++i) {
-    auto got = sock_.recv_datagram(buf_, true);
-    if (!got) {
-      int e = got.error().code;
+  int taken = 0;
+  while (taken < kMaxDatagramsPerCall) {
+    for (size_t i = 0; i < kBatch; ++i) {
+      iov_[i] = {batch_.data() + i * kSlot, kSlot};
+      msgs_[i] = {};
+      msgs_[i].msg_hdr.msg_iov = &iov_[i];
+      msgs_[i].msg_hdr.msg_iovlen = 1;
+      msgs_[i].msg_hdr.msg_name = &from_[i];
+      msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_nl);
+    }
+    const int got = ::recvmmsg(sock_.fd(), msgs_.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (got < 0) {
+      const int e = errno;
       if (e == EAGAIN || e == EWOULDBLOCK) break;
       if (e == EINTR) continue;
       if (e == ENOBUFS) {
@@ -57,29 +85,24 @@ core::Result<size_t> DataSocket::read_available(const RecordCallback& cb,
       }
       counters.recv_errors.fetch_add(1, std::memory_order_relaxed);
       if (e == EBADF || e == ENOTSOCK || e == EINVAL)
-        return core::make_error("recv(audit data socket): " + got.error().message, e);
+        return core::make_error(std::string("recvmmsg(audit data socket): ") + errno_name(e), e);
       break;
     }
-    const size_t n = got.value();
-    if (n == 0) {
-      counters.foreign_senders.fetch_add(1, std::memory_order_relaxed);
-      continue;
+    for (int i = 0; i < got; ++i) {
+      // Only the kernel (portid 0) may speak to us: a local process could otherwise forge
+      // records.
+      if (from_[i].nl_pid != 0 || msgs_[i].msg_len == 0) {
+        counters.foreign_senders.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      if (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) {
+        st.malformed++;  // longer than a slot: cannot happen for audit (8970-byte cap)
+        continue;
+      }
+      deliver(batch_.data() + i * kSlot, msgs_[i].msg_len);
     }
-    for_each_record(std::span<const uint8_t>(buf_.data(), n), st,
-                    [&](uint16_t type, std::string_view payload) {
-                      if (type == AUDIT_REPLACE) {
-                        // Payload: the 4-byte pid of whoever tried AUDIT_SET pid while we
-                        // hold it; the kernel asks whether we are alive (kernel/audit.c
-                        // audit_replace). Reading it is the answer.
-                        counters.replace_pings.fetch_add(1, std::memory_order_relaxed);
-                        return;
-                      }
-                      if (type == NLMSG_ERROR || type == NLMSG_DONE || type == NLMSG_NOOP)
-                        return;
-                      ++handed;
-                      counters.bytes.fetch_add(payload.size(), std::memory_order_relaxed);
-                      cb(type, payload);
-                    });
+    taken += got;
+    if (got < static_cast<int>(kBatch)) break;  // the queue is empty for now
   }
   counters.records.fetch_add(handed, std::memory_order_relaxed);
   counters.short_nlmsg_len.fetch_add(st.short_nlmsg_len, std::memory_order_relaxed);

@@ -2,6 +2,10 @@
 // one reliable reader) or multicast (AUDIT_NLGRP_READLOG, best effort, read-only).
 #pragma once
 
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -49,13 +53,22 @@ class DataSocket {
 
  private:
   DataSocket(AuditSocket s, SocketType t, std::chrono::milliseconds timeout)
-      : sock_(std::move(s)), type_(t), timeout_(timeout), buf_(kBufferSize) {}
+      : sock_(std::move(s)), type_(t), timeout_(timeout), buf_(kBufferSize), batch_(kBatch * kSlot),
+        msgs_(kBatch), iov_(kBatch), from_(kBatch) {}
   // Larger than the largest record (MAX_AUDIT_MESSAGE_LENGTH 8970 in libaudit.h).
   static constexpr size_t kBufferSize = 64 * 1024;
+  // recvmmsg batch: slots of the largest audit datagram (MAX_AUDIT_MESSAGE_LENGTH 8970
+  // plus the netlink header), rounded up.
+  static constexpr size_t kBatch = 64;
+  static constexpr size_t kSlot = 9216;
   AuditSocket sock_;
   SocketType type_;
   std::chrono::milliseconds timeout_;
   std::vector<uint8_t> buf_;
+  std::vector<uint8_t> batch_;
+  std::vector<mmsghdr> msgs_;
+  std::vector<iovec> iov_;
+  std::vector<sockaddr_nl> from_;
 };
 
 }  // namespace netlink
