@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <random>
+#include <thread>
 #include <sstream>
 
 #include "corpus_files.h"
@@ -147,6 +148,62 @@ TEST(Pipeline, LatencyFromEventTimeToWrite) {
   EXPECT_EQ(pipe.events_written(), 100u);
   EXPECT_GE(pipe.latency_percentile(50), 300);
   EXPECT_LT(pipe.latency_percentile(99), 5000);
+}
+
+class SlowSink final : public sinks::Sink {
+ public:
+  void write(std::string_view b) override {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    out.append(b);
+  }
+  uint64_t errors() const override { return 0; }
+  uint64_t bytes_written() const override { return out.size(); }
+  std::string out;
+};
+
+TEST(Pipeline, DropModeDropsWholeEventsAndCountsThem) {
+  // A slow sink and a reader that never blocks: records that find no room are dropped, and
+  // so are the later records of their events, so no event goes out without its SYSCALL.
+  auto factory = ecs::make_events_factory();
+  SlowSink sink;
+  pipeline::ShardConfig c;
+  c.shards = 1;
+  c.drop_when_full = true;
+  c.max_queued_ticks = 2;
+  c.records_per_tick = 64;
+  pipeline::ShardedReassembly pipe(c, *factory, sink);
+  std::vector<std::string> lines;
+  const int events = 20000;
+  for (int i = 0; i < events; ++i) {
+    for (const char* t : {"SYSCALL", "PATH", "EOE"})
+      lines.push_back(std::string("type=") + t + " msg=audit(1.000:" + std::to_string(i + 1) + "): a=1");
+  }
+  uint64_t index = 0;
+  for (const auto& l : lines) {
+    reassembly::Input in;
+    ASSERT_EQ(record::parse_log_header(l, in.header), record::HeaderError::kNone);
+    in.line = l;
+    in.index = index++;
+    pipe.add(in);
+  }
+  pipe.finish();
+  EXPECT_GT(pipe.dropped_records(), 0u) << "the test did not overload the pipeline";
+  EXPECT_LE(pipe.dropped_events(), pipe.dropped_records());
+  simdjson::dom::parser p;
+  std::istringstream in(sink.out);
+  std::string line;
+  uint64_t written = 0, whole = 0;
+  while (std::getline(in, line)) {
+    auto d = p.parse(line);
+    ASSERT_EQ(d.error(), simdjson::SUCCESS);
+    ++written;
+    auto recs = d["records"].get_array();
+    EXPECT_EQ(std::string_view(recs.at(0)["type"].get_string().value()), "SYSCALL") << line;
+    whole += recs.size() == 3;
+  }
+  EXPECT_EQ(written, pipe.events_written());
+  EXPECT_GE(written + pipe.dropped_events(), static_cast<uint64_t>(events));
+  EXPECT_GT(whole, 0u);
 }
 
 TEST(Differential, EveryLineIsValidJson) {

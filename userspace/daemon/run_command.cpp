@@ -124,6 +124,7 @@ std::string metrics_text(const Stats& s) {
   p.gauge("auspex_queue_ticks", "Batches queued between pipeline stages.", static_cast<double>(s.pipe->queued_ticks()));
   p.counter("auspex_dropped_records_total", "Records dropped at our queue (backpressure userspace).",
             s.pipe->dropped_records());
+  p.counter("auspex_dropped_events_total", "Events that lost records at our queue.", s.pipe->dropped_events());
   if (s.session) {
     p.counter("auspex_session_enriched_total", "Documents with session metadata.", s.session->enriched());
     for (auto m : {enrich::SessionMiss::kNoPid, enrich::SessionMiss::kNotFound, enrich::SessionMiss::kTimedOut})
@@ -189,6 +190,7 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.key("queue").begin_object();
   w.key("queued_ticks").unsigned_number(s.pipe->queued_ticks());
   w.key("dropped_records").unsigned_number(s.pipe->dropped_records());
+  w.key("dropped_events").unsigned_number(s.pipe->dropped_events());
   w.end_object();
   if (s.session) {
     w.key("session").begin_object();

@@ -141,9 +141,14 @@ ShardedReassembly::~ShardedReassembly() { finish(); }
 
 void ShardedReassembly::add(const reassembly::Input& in) {
   Worker& w = *workers_[in.header.serial % workers_.size()];
-  if (!w.current && !w.free_batches.try_dequeue(w.current)) {
-    // drop_when_full and this worker is max_queued_ticks behind: no room, counted.
+  const uint64_t key = uint64_t{in.node_id} << 32 | in.header.serial;
+  const bool event_dropped = !dropped_keys_.empty() && dropped_keys_.count(key);
+  if (event_dropped || (!w.current && !w.free_batches.try_dequeue(w.current))) {
+    // drop_when_full and this worker is max_queued_ticks behind: no room, counted. The rest
+    // of the event goes too, so what is written is whole events, not events missing their
+    // SYSCALL record (the records it already had still make a partial event).
     dropped_records_.fetch_add(1, std::memory_order_relaxed);
+    if (!event_dropped) remember_dropped(key);
     if (++records_in_tick_ >= config_.records_per_tick) tick();
     return;
   }
@@ -167,6 +172,18 @@ void ShardedReassembly::add(const reassembly::Input& in) {
   else b.arena.append(in.line);
   b.items.push_back(it);
   if (++records_in_tick_ >= config_.records_per_tick) tick();
+}
+
+void ShardedReassembly::remember_dropped(uint64_t key) {
+  // A bounded memory of dropped events: the oldest is forgotten first.
+  if (dropped_order_.size() >= 8192) {
+    dropped_keys_.erase(dropped_order_.front());
+    dropped_order_.pop_front();
+  }
+  if (dropped_keys_.insert(key).second) {
+    dropped_order_.push_back(key);
+    dropped_events_.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void ShardedReassembly::set_clock(uint32_t node_id, int64_t now_ms) {

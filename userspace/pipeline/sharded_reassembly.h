@@ -14,7 +14,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <unordered_set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -65,6 +67,8 @@ class ShardedReassembly {
   reassembly::Counters counters() const;
   uint64_t events_written() const { return events_written_.load(std::memory_order_relaxed); }
   uint64_t dropped_records() const { return dropped_records_.load(std::memory_order_relaxed); }
+  // Events that lost at least one record at our queue (their later records are dropped too).
+  uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
   size_t queued_ticks() const;
   size_t in_flight() const;
@@ -95,6 +99,10 @@ class ShardedReassembly {
   std::vector<uint64_t> latency_ms_;     // histogram: [i] documents written i ms after the event
   uint64_t latency_count_ = 0;
   std::atomic<uint64_t> dropped_records_{0};
+  std::atomic<uint64_t> dropped_events_{0};
+  void remember_dropped(uint64_t key);
+  std::unordered_set<uint64_t> dropped_keys_;  // reader thread only
+  std::deque<uint64_t> dropped_order_;
 };
 
 }  // namespace pipeline
