@@ -138,6 +138,7 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
         FieldMap::Entry& d = out.data.append_entry(e.key);
         d.value = e.value;
         d.quoted = e.quoted;
+        d.plain = e.plain;
       }
     }
   }
@@ -184,7 +185,9 @@ void Coalescer::add_fields_to_data(RecordData& rec, std::string_view type_name, 
       out.warnings.push_back("duplicate key (" + e.key + ") from " + std::string(type_name) + " message");
       continue;
     }
-    out.data.append_entry(e.key).value = e.value;
+    FieldMap::Entry& d = out.data.append_entry(e.key);
+    d.value = e.value;
+    d.plain = e.plain;
   }
 }
 

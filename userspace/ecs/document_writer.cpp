@@ -294,6 +294,8 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
         for (std::string_view f : kLongDataFields) numeric = numeric || (pass == 0 && key_ == f);
         if (numeric) {
           long_or_string(w, d.value);
+        } else if (d.plain) {
+          w.plain_string(d.value);
         } else {
           w.string(d.value);
         }
@@ -330,7 +332,12 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
       w.begin_object();
       for (const FieldMap::Entry& p : e.paths[i]) {
         underscore_key(p.key, key_);
-        w.key(key_).string(p.value);
+        w.key(key_);
+        if (p.plain) {
+          w.plain_string(p.value);
+        } else {
+          w.string(p.value);
+        }
       }
       w.end_object();
     }

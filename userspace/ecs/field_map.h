@@ -22,6 +22,7 @@ class FieldMap {
     // own_ is a heap buffer, so its address survives the Entry moving (vector growth, swap).
     std::string_view value;
     bool quoted = false;  // the value was "..." in the record: never kernel hex
+    bool plain = false;   // known to need no JSON escaping (the record split checked it)
 
     // Copies v into this entry's own buffer (v may point into that buffer).
     void assign(std::string_view v) {
@@ -36,6 +37,7 @@ class FieldMap {
         std::memmove(own_.get(), v.data(), v.size());
       }
       value = std::string_view(own_.get(), v.size());
+      plain = false;
     }
 
    private:
@@ -86,11 +88,12 @@ class FieldMap {
   }
   // Sets key to value without copying: value must outlive this map's use for the current
   // event (the event's text, a string literal, another map's entry of this event).
-  Entry& set_view(std::string_view key, std::string_view value, bool quoted = false) {
+  Entry& set_view(std::string_view key, std::string_view value, bool quoted = false, bool plain = false) {
     Entry* e = find_entry(key);
     if (!e) e = &append_entry(key);
     e->value = value;
     e->quoted = quoted;
+    e->plain = plain;
     return *e;
   }
   // Adds a new entry without checking for an existing one (caller knows it is absent).
@@ -104,6 +107,7 @@ class FieldMap {
     if (!same(e.key, key)) e.key.assign(key);
     e.value = {};
     e.quoted = false;
+    e.plain = false;
     return e;
   }
   friend void swap(FieldMap& a, FieldMap& b) noexcept {

@@ -83,6 +83,19 @@ class JsonOut {
     core::json_append_string(out_, s);
     return *this;
   }
+  // A value the record split already found free of bytes that need escaping.
+  JsonOut& plain_string(std::string_view s) {
+    const size_t n = out_.size();
+    const size_t comma = first_ ? 0 : 1;
+    out_.resize(n + comma + s.size() + 2);
+    char* p = out_.data() + n;
+    if (comma) *p++ = ',';
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '"';
+    first_ = false;
+    return *this;
+  }
   JsonOut& number(int64_t v) { sep(); append_num(v); return *this; }
   JsonOut& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
   // Members ("k":v,"k2":v2) already written as valid JSON elsewhere, joined to this object.
