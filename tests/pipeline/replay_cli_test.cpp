@@ -92,6 +92,18 @@ TEST(ReplayCli, RepeatedKeyKeepsItsFirstValue) {
   EXPECT_EQ(f1["a299"].get_string().value(), "v299");
 }
 
+TEST(ReplayCli, EcsStatsCountDocumentsAndUnknownTypes) {
+  auto r = testing_support::run(bin() + " replay --format ecs --stats -",
+                                "type=UNKNOWN[1999] msg=audit(1.000:1): x=1\n"
+                                "type=USER_CMD msg=audit(1.000:2): pid=1 uid=0 msg='cmd=6C73 res=success'\n");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  simdjson::dom::parser p;
+  auto stats = p.parse(last_json_line(r.err));
+  ASSERT_EQ(stats.error(), simdjson::SUCCESS) << r.err;
+  EXPECT_EQ(stats["ecs"]["documents"].get_uint64().value(), 2u);
+  EXPECT_EQ(stats["ecs"]["unknown_record_types"].get_uint64().value(), 1u);
+}
+
 TEST(ReplayCli, MissingFileNamesIt) {
   auto r = testing_support::run(bin() + " replay /nonexistent/audit.log");
   EXPECT_EQ(r.rc, 1);

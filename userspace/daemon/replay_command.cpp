@@ -48,7 +48,8 @@ bool parse_number(const char* s, unsigned long long& out) {
 }
 
 void print_stats(const pipeline::LogReadStats& rs, const reassembly::Counters& c,
-                 uint64_t written, double seconds, const sinks::FdSink& sink) {
+                 uint64_t written, double seconds, const sinks::FdSink& sink,
+                 const ecs::FormatterFactory& factory) {
   std::string out;
   core::JsonWriter w(out);
   w.begin_object();
@@ -78,6 +79,16 @@ void print_stats(const pipeline::LogReadStats& rs, const reassembly::Counters& c
     w.key(kNames[i]).unsigned_number(rs.bad_lines[i]);
   }
   w.end_object();
+  if (const auto* ecs_factory = dynamic_cast<const ecs::EcsFormatterFactory*>(&factory)) {
+    const auto& fs = ecs_factory->stats();
+    w.key("ecs").begin_object();
+    w.key("documents").unsigned_number(fs.documents.load());
+    w.key("warnings").unsigned_number(fs.warnings.load());
+    w.key("unknown_record_types").unsigned_number(fs.unknown_record_types.load());
+    w.key("missing_syscall").unsigned_number(fs.missing_syscall.load());
+    w.key("no_normalization").unsigned_number(fs.no_normalization.load());
+    w.end_object();
+  }
   w.key("sink_errors").unsigned_number(sink.errors());
   w.end_object();
   out.push_back('\n');
@@ -181,7 +192,7 @@ int replay_main(Args args) {
   sink.flush();
   if (fd > 0) ::close(fd);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (stats) print_stats(reader.stats(), pipe.counters(), pipe.events_written(), seconds, sink);
+  if (stats) print_stats(reader.stats(), pipe.counters(), pipe.events_written(), seconds, sink, *factory);
   if (!r.ok()) {
     std::fprintf(stderr, "auspex replay: %s\n", r.error().message.c_str());
     return 1;
