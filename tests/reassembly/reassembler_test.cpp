@@ -132,6 +132,20 @@ TEST(Reassembler, UserRecordJoinsItsAuditedSendto) {
   EXPECT_EQ(d.out[0].types, (std::vector<uint16_t>{1130, 1300, 1306, 1320}));
 }
 
+TEST(Reassembler, AuditdDaemonRecordNeverJoinsAKernelEvent) {
+  // auditd numbers DAEMON_* with its own counter: here it equals an open kernel serial.
+  Driver d;
+  d.line(rec("SYSCALL", 5087, "syscall=59", 1000, 200));
+  d.line(rec("DAEMON_START", 5087, "op=start ver=3.0.9", 1000, 0));
+  d.line(rec("PATH", 5087, "item=0", 1000, 200));
+  d.line(rec("EOE", 5087, "", 1000, 200));
+  ASSERT_EQ(d.out.size(), 2u);
+  EXPECT_EQ(d.out[0].types, (std::vector<uint16_t>{1200}));
+  EXPECT_EQ(d.out[0].how, Completion::kStandalone);
+  EXPECT_EQ(d.out[1].types, (std::vector<uint16_t>{1300, 1302, 1320}));
+  EXPECT_EQ(d.r.counters().late_records, 0u);
+}
+
 TEST(Reassembler, ThousandsOfRecordsApartStillJoin) {
   // A storm: the PROCTITLE of serial 1 arrives after 5,000 other events' records.
   Driver d;

@@ -144,6 +144,14 @@ void Reassembler::complete(Event* e, Completion how) {
 void Reassembler::add(const Input& in) {
   const uint64_t key = key_of(in.node_id, in.header.serial);
   const uint16_t type = in.header.type;
+  if (record::is_daemon_record(type)) {
+    // auditd's own record under auditd's own counter: an event by itself, whatever kernel
+    // event happens to share the number.
+    Event* e = open_event(in, key);
+    append_record(e, in);
+    complete(e, Completion::kStandalone);
+    return;
+  }
   auto it = open_.find(key);
   if (it == open_.end()) {
     if (recently_completed(key, in.header.time_ms())) {

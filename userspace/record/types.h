@@ -27,4 +27,8 @@ std::string_view type_name(uint16_t type, std::string& scratch);
 // auditd daemon messages 1200-1299, per linux/audit.h ranges).
 bool is_standalone(uint16_t type);
 
+// auditd's own records (DAEMON_START, DAEMON_END, ... 1200-1299). auditd numbers them with
+// its own counter, which can equal a kernel serial, so they never join a kernel event.
+inline bool is_daemon_record(uint16_t type) { return type >= 1200 && type <= 1299; }
+
 }  // namespace record
