@@ -104,6 +104,19 @@ TEST(ReplayCli, EcsStatsCountDocumentsAndUnknownTypes) {
   EXPECT_EQ(stats["ecs"]["unknown_record_types"].get_uint64().value(), 1u);
 }
 
+TEST(ReplayCli, ProgressLineOnRequest) {
+  std::string log;
+  for (int i = 0; i < 10000; ++i) log += "type=USER_CMD msg=audit(1.000:" + std::to_string(i + 1) + "): pid=1\n";
+  const std::string path = write_temp(log);
+  auto r = testing_support::run(bin() + " replay --progress " + path);
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_NE(r.err.find("\rreplay: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" records"), std::string::npos);
+  auto quiet = testing_support::run(bin() + " replay " + path);  // stderr is a file: no progress
+  EXPECT_EQ(quiet.err.find("replay: "), std::string::npos) << quiet.err;
+  std::remove(path.c_str());
+}
+
 TEST(ReplayCli, MissingFileNamesIt) {
   auto r = testing_support::run(bin() + " replay /nonexistent/audit.log");
   EXPECT_EQ(r.rc, 1);

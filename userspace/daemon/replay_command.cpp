@@ -30,6 +30,7 @@ constexpr const char* kUsage =
     "  --shards N         reassembly worker threads (default 2; 0 = single thread)\n"
     "  --format F         events (raw records) or ecs (Auditd Manager documents)\n"
     "  --stats            one JSON line of counters on stderr at the end\n"
+    "  --progress         a progress line on stderr (default: on a terminal, files > 64 MiB)\n"
     "  --timeout-ms N     close an event without EOE after N ms of log time (default 2000)\n"
     "  --max-in-flight N  open events per worker before the oldest is forced out\n"
     "ecs format:\n"
@@ -102,6 +103,7 @@ int replay_main(Args args) {
   std::string format = "events";
   ecs::Options ecs_options;
   bool stats = false;
+  bool force_progress = false;
   const char* path = nullptr;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
@@ -118,6 +120,8 @@ int replay_main(Args args) {
       return 0;
     } else if (a == "--stats") {
       stats = true;
+    } else if (a == "--progress") {
+      force_progress = true;
     } else if (a == "--shards" || a == "--timeout-ms" || a == "--max-in-flight") {
       const char* s = need(args[i]);
       if (!s) return 2;
@@ -184,7 +188,9 @@ int replay_main(Args args) {
   sinks::FdSink sink(1);
   pipeline::ShardedReassembly pipe(config, *factory, sink);
   pipeline::LogReaderOptions ro;
-  ro.progress = ::isatty(2) && size > (64u << 20);
+  // Long files on a terminal show where they are; --progress forces it (every 4096 lines).
+  ro.progress = force_progress || (::isatty(2) && size > (64u << 20));
+  if (force_progress) ro.progress_interval_ms = 0;
   pipeline::LogReader reader(pipe, ro);
   auto r = reader.read_fd(fd, fd == 0 ? "-" : path, size);
   reader.finish();

@@ -87,7 +87,7 @@ core::Result<void> LogReader::read_mapped(int fd, uint64_t size) {
     stats_.bytes = start < size ? start : size;
     if (options_.progress && options_.errors && (stats_.lines & 0xfff) == 0) {
       auto now = std::chrono::steady_clock::now();
-      if (now - last_progress > std::chrono::milliseconds(500)) {
+      if (now - last_progress >= std::chrono::milliseconds(options_.progress_interval_ms)) {
         last_progress = now;
         std::fprintf(options_.errors, "\rreplay: %llu/%llu MB, %llu records",
                      static_cast<unsigned long long>(stats_.bytes >> 20),
@@ -136,7 +136,7 @@ core::Result<void> LogReader::read_fd(int fd, std::string_view name, uint64_t si
     if (carry) std::memmove(block.data(), block.data() + start, carry);
     if (options_.progress && options_.errors) {
       auto now = std::chrono::steady_clock::now();
-      if (now - last_progress > std::chrono::milliseconds(500)) {
+      if (now - last_progress >= std::chrono::milliseconds(options_.progress_interval_ms)) {
         last_progress = now;
         if (size_hint)
           std::fprintf(options_.errors, "\rreplay: %llu/%llu MB, %llu records",

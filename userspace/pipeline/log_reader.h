@@ -39,6 +39,7 @@ struct LogReaderOptions {
   unsigned max_reported_errors = 20;
   FILE* errors = stderr;      // FILE:LINE messages; nullptr to keep quiet
   bool progress = false;      // one \r-updated line on the error stream
+  int progress_interval_ms = 500;
 };
 
 class LogReader {
