@@ -11,11 +11,15 @@
 
 #include <chrono>
 #include <fstream>
+#include <algorithm>
 #include <functional>
+#include <span>
 #include <sstream>
 #include <thread>
 
 #include "audit_reset.h"
+#include "core/hex.h"
+#include "netlink/rule_drift.h"
 #include "testing/subprocess.h"
 
 namespace {
@@ -38,6 +42,9 @@ Daemon start(const std::vector<std::string>& args, const std::string& dir) {
   Daemon d;
   d.out = dir + "/out.ndjson";
   d.err = dir + "/err.txt";
+  // A previous daemon's "ready" must not be taken for this one's.
+  std::remove(d.out.c_str());
+  std::remove(d.err.c_str());
   d.pid = fork();
   if (d.pid == 0) {
     freopen(d.out.c_str(), "w", stdout);
@@ -194,6 +201,55 @@ TEST_F(RunKernel, ReloadAppliesValidChangesAndKeepsRulesOnErrors) {
   EXPECT_TRUE(wait_until([&] { return listed().find("key=auspex_reload_b") == std::string::npos; },
                          std::chrono::seconds(10)));
   EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
+}
+
+// rules/*.rules (the seed sets) install on this kernel in file order: what the kernel lists
+// afterwards (auditctl -l, and the bytes) is our self-exclusion rule, then exactly the file's
+// rules in the file's order.
+TEST_F(RunKernel, SeedRuleSetsInstallInFileOrder) {
+  for (const char* seed : {"/rules/session-view.rules", "/rules/example.rules"}) {
+    SCOPED_TRACE(seed);
+    const std::string file = std::string(AUSPEX_SOURCE_DIR) + seed;
+    const std::string cfg = dir + "/cfg.json";
+    std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
+    Daemon d = start({"--config", cfg, "--rules", file}, dir);
+    ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
+    const auto listed = testing_support::run(std::string(AUSPEX_BINARY) + " rules list --hex");
+    const auto auditctl = testing_support::run("auditctl -l");
+    EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
+    ASSERT_EQ(listed.rc, 0) << listed.err;
+    const auto dumped = testing_support::run(std::string(AUSPEX_BINARY) + " rules dump " + file);
+    ASSERT_EQ(dumped.rc, 0) << dumped.err;
+
+    std::vector<std::vector<uint8_t>> kernel, ours;
+    std::istringstream l(listed.out);
+    std::string line;
+    while (std::getline(l, line)) {
+      const size_t at = line.find("  # ");
+      ASSERT_NE(at, std::string::npos) << line;
+      std::string bytes;
+      ASSERT_TRUE(core::hex_decode_append(line.substr(at + 4), bytes));
+      kernel.push_back(netlink::normalize_rule(std::span<const uint8_t>(
+          reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())));
+    }
+    simdjson::dom::parser p;
+    std::istringstream dj(dumped.out);
+    while (std::getline(dj, line)) {
+      auto doc = p.parse(line);
+      ASSERT_EQ(doc.error(), simdjson::SUCCESS) << line;
+      std::string bytes;
+      ASSERT_TRUE(core::hex_decode_append(doc["hex"].get_string().value(), bytes));
+      // normalize_rule: the form the kernel lists (class bits of -S all cleared).
+      ours.push_back(netlink::normalize_rule(
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())));
+    }
+    ASSERT_FALSE(ours.empty());
+    ASSERT_EQ(kernel.size(), ours.size() + 1) << listed.out;  // + the self-exclusion rule first
+    EXPECT_NE(listed.out.substr(0, listed.out.find('\n')).find("-a never,exit"), std::string::npos);
+    for (size_t i = 0; i < ours.size(); ++i) EXPECT_TRUE(kernel[i + 1] == ours[i]) << "rule " << i + 1 << " of " << seed;
+    // auditctl sees the same number of rules, in the same order as `auspex rules list`.
+    EXPECT_EQ(std::count(auditctl.out.begin(), auditctl.out.end(), '\n'), static_cast<long>(kernel.size()));
+  }
 }
 
 TEST_F(RunKernel, BadRuleFailsBeforeTouchingTheKernel) {
