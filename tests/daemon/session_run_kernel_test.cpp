@@ -58,12 +58,16 @@ struct Daemon {
   std::string out, err;
 };
 
-Daemon start_daemon(const std::string& dir) {
+// config: "" for the embedded default, else a JSON config written to dir/cfg.json.
+Daemon start_daemon(const std::string& dir, const std::string& config = "") {
   Daemon d{-1, dir + "/out.ndjson", dir + "/err.txt"};
+  const std::string cfg = dir + "/cfg.json";
+  if (!config.empty()) std::ofstream(cfg) << config;
   d.pid = fork();
   if (d.pid == 0) {
     if (!freopen(d.out.c_str(), "w", stdout) || !freopen(d.err.c_str(), "w", stderr)) _exit(126);
-    execl(AUSPEX_BINARY, AUSPEX_BINARY, "run", (char*)nullptr);
+    if (config.empty()) execl(AUSPEX_BINARY, AUSPEX_BINARY, "run", (char*)nullptr);
+    else execl(AUSPEX_BINARY, AUSPEX_BINARY, "run", "--config", cfg.c_str(), (char*)nullptr);
     _exit(127);
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -251,7 +255,10 @@ TEST_F(SessionRun, InteractiveShellInAPty) {
 }
 
 TEST_F(SessionRun, FiveThousandShortLivedExecs) {
-  Daemon d = start_daemon(dir);
+  // Session metadata on; backpressure kernel, so a descheduled worker (ctest runs other
+  // tests beside this one) makes the reader wait instead of dropping at our queue.
+  Daemon d = start_daemon(dir, R"({"processors":[{"add_session_metadata":{"backend":"ebpf"}}],
+                                   "backpressure_strategy":"kernel"})");
   ASSERT_NE(testing_support::slurp(d.err).find("ready"), std::string::npos) << testing_support::slurp(d.err);
   const int n = 5000;
   for (int i = 0; i < n; ++i) {

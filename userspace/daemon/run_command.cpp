@@ -402,6 +402,9 @@ int run_main(Args args) {
   sc.reassembly.timeout_ms = config.event_timeout_ms;
   sc.reassembly.standalone_timeout_ms = std::min<int64_t>(200, config.event_timeout_ms);
   sc.records_per_tick = 1024;
+  // Live ticks are a few milliseconds of records each: allow a worker to be ~a second of
+  // ticks behind (a descheduled thread, a burst) before the queue counts as full.
+  sc.max_queued_ticks = 512;
   sc.measure_latency = true;
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth ||
                      config.backpressure == Backpressure::kAuto;
