@@ -234,7 +234,7 @@ TEST_F(Storm, StalledSinkStaysBoundedAndRecovers) {
   const Caused c = run_workload(10, auid, dir, 2);
   // Recovery: read everything now; the daemon must catch up and finish.
   fcntl(rd, F_SETFL, 0);
-  std::atomic<uint64_t> opens{0}, execs{0};
+  std::atomic<uint64_t> opens{0}, execs{0}, loss_docs{0}, reported_dropped{0};
   std::thread reader([&] {
     std::string buf, line;
     char chunk[1 << 16];
@@ -247,6 +247,11 @@ TEST_F(Storm, StalledSinkStaysBoundedAndRecovers) {
         if (l.find("\"tags\":[\"storm_open\"") != std::string_view::npos &&
             l.find("\"/nonexistent/auspex-storm/file\"") != std::string_view::npos)
           ++opens;
+        if (l.find("\"action\":\"audit-events-lost\"") != std::string_view::npos) {
+          ++loss_docs;
+          const size_t at = l.find("\"dropped_records\":");
+          if (at != std::string_view::npos) reported_dropped += std::stoull(std::string(l.substr(at + 18, 20)));
+        }
         if (l.find("\"tags\":[\"storm_exec\"") != std::string_view::npos &&
             l.find("\"executable\":\"/usr/bin/true\"") != std::string_view::npos)
           ++execs;
@@ -273,6 +278,9 @@ TEST_F(Storm, StalledSinkStaysBoundedAndRecovers) {
   EXPECT_EQ(f.enobufs, 0u);
   EXPECT_EQ(f.sink_errors, 0u);
   EXPECT_GT(opens.load(), 0u) << "nothing flowed after the stall";
+  // The loss is in the output stream too, and the reports add up to the final count.
+  if (f.dropped > 0) EXPECT_GT(loss_docs.load(), 0u);
+  EXPECT_EQ(reported_dropped.load(), f.dropped);
   EXPECT_GE(opens + execs + f.lost + f.dropped, c.opens + c.execs) << err();
   EXPECT_LE(opens.load(), c.opens);
 }

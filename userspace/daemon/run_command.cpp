@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/json_writer.h"
+#include "core/time_format.h"
 #include "daemon/capabilities.h"
 #include "daemon/commands.h"
 #include "daemon/config.h"
@@ -29,6 +30,7 @@
 #include "proctree/service.h"
 #include "netlink/live_source.h"
 #include "pipeline/sharded_reassembly.h"
+#include "reassembly/serial_gaps.h"
 #include "record/header.h"
 #include "record/types.h"
 #include "sinks/fd_sink.h"
@@ -91,6 +93,8 @@ struct Stats {
   const sinks::Sink* sink = nullptr;
   std::atomic<uint64_t> bad_records{0};
   std::atomic<uint64_t> rule_drift{0};  // checks that found our rules changed behind our back
+  std::atomic<uint64_t> sequence_gaps{0};  // kernel serials never received (live: loss)
+  std::atomic<uint64_t> loss_reports{0};   // loss documents written into the output
   const enrich::SessionEnricher* session = nullptr;
   const RuleHits* hits = nullptr;
   proctree::Service* tree = nullptr;
@@ -110,6 +114,7 @@ std::string metrics_text(const Stats& s) {
             s.source->enobufs.load());
   p.counter("auspex_bad_records_total", "Records that did not parse.", s.bad_records.load());
   p.counter("auspex_rule_drift_total", "Checks that found our kernel rules changed behind our back.", s.rule_drift.load());
+  p.counter("auspex_sequence_gaps_total", "Kernel event serials never received.", s.sequence_gaps.load());
   p.gauge("auspex_reassembly_in_flight", "Events being assembled.", static_cast<double>(s.pipe->in_flight()));
   p.counter("auspex_events_completed_total", "Events closed, by how.", c.completed_eoe, "how=\"eoe\"");
   p.counter("auspex_events_completed_total", "Events closed, by how.", c.completed_standalone, "how=\"standalone\"");
@@ -173,6 +178,8 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.key("recv_errors").unsigned_number(s.source->recv_errors.load());
   w.key("bad_records").unsigned_number(s.bad_records.load());
   w.key("rule_drift").unsigned_number(s.rule_drift.load());
+  w.key("sequence_gaps").unsigned_number(s.sequence_gaps.load());
+  w.key("loss_reports").unsigned_number(s.loss_reports.load());
   w.key("reassembly").begin_object();
   w.key("in_flight").unsigned_number(s.pipe->in_flight());
   w.key("eoe").unsigned_number(c.completed_eoe);
@@ -217,6 +224,52 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   }
   w.key("sink_errors").unsigned_number(s.sink->errors());
   w.key("rss_bytes").unsigned_number(rss_bytes());
+  w.end_object();
+  out.push_back('\n');
+  return out;
+}
+
+// Loss is reported in the output stream too (USERS.md #3: not only in internal metrics):
+// one document whenever a loss counter moved, with how much since the last report.
+struct LossCounters {
+  uint64_t kernel_lost = 0, enobufs = 0, dropped_events = 0, dropped_records = 0, sequence_gaps = 0;
+  bool operator==(const LossCounters&) const = default;
+};
+
+std::string loss_document(const LossCounters& now, const LossCounters& before) {
+  std::string out, ts;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  core::append_rfc3339_ms(ts, ms / 1000, static_cast<uint32_t>(ms % 1000));
+  core::JsonWriter w(out);
+  w.begin_object();
+  w.key("@timestamp").string(ts);
+  w.key("ecs").begin_object().key("version").string("8.11.0").end_object();
+  w.key("event").begin_object();
+  w.key("kind").string("metric");
+  w.key("action").string("audit-events-lost");
+  w.key("outcome").string("failure");
+  w.key("module").string("auditd");
+  w.key("dataset").string("auditd_manager.auditd");
+  w.end_object();
+  std::string msg = "audit events lost since the last report:";
+  auto part = [&](const char* what, uint64_t a, uint64_t b) {
+    if (a != b) msg += std::string(" ") + what + " +" + std::to_string(a - b);
+  };
+  part("kernel lost records", now.kernel_lost, before.kernel_lost);
+  part("receive-buffer overruns (ENOBUFS)", now.enobufs, before.enobufs);
+  part("events dropped at auspex's queue", now.dropped_events, before.dropped_events);
+  part("serials never received", now.sequence_gaps, before.sequence_gaps);
+  w.key("message").string(msg);
+  w.key("auditd").begin_object().key("data").begin_object();
+  w.key("kernel_lost").unsigned_number(now.kernel_lost - before.kernel_lost);
+  w.key("enobufs").unsigned_number(now.enobufs - before.enobufs);
+  w.key("dropped_events").unsigned_number(now.dropped_events - before.dropped_events);
+  w.key("dropped_records").unsigned_number(now.dropped_records - before.dropped_records);
+  w.key("sequence_gaps").unsigned_number(now.sequence_gaps - before.sequence_gaps);
+  w.end_object().end_object();
+  w.key("tags").begin_array().string("auspex_loss").end_array();
   w.end_object();
   out.push_back('\n');
   return out;
@@ -402,15 +455,29 @@ int run_main(Args args) {
   sc.reassembly.timeout_ms = config.event_timeout_ms;
   sc.reassembly.standalone_timeout_ms = std::min<int64_t>(200, config.event_timeout_ms);
   sc.records_per_tick = 1024;
-  // Live ticks are a few milliseconds of records each: allow a worker to be ~a second of
-  // ticks behind (a descheduled thread, a burst) before the queue counts as full.
-  sc.max_queued_ticks = 512;
+  // Live ticks are a few milliseconds of records each: allow a worker to be ~100 ms of
+  // quiet-time ticks behind (a descheduled thread, a burst) before the queue counts as
+  // full. Under a flood ticks fill up (1,024 records), which bounds memory at ~64k records
+  // per worker.
+  sc.max_queued_ticks = 64;
   sc.measure_latency = true;
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth ||
                      config.backpressure == Backpressure::kAuto;
   pipeline::ShardedReassembly pipe(sc, *factory, *sink);
 
   RuleHits hits;
+  reassembly::SerialGapTracker gaps;
+  LossCounters reported;
+  auto loss_now = [&] {
+    LossCounters c;
+    c.kernel_lost = source.counters().kernel_lost_since_open();
+    c.enobufs = source.counters().enobufs.load();
+    c.dropped_events = pipe.dropped_events();
+    c.dropped_records = pipe.dropped_records();
+    c.sequence_gaps = gaps.missing();
+    return c;
+  };
+  auto next_loss_check = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   Stats stats;
   stats.source = &source.counters();
   stats.pipe = &pipe;
@@ -440,6 +507,7 @@ int run_main(Args args) {
       return;
     }
     if (type == record::kSyscall) hits.count_syscall(payload);
+    gaps.observe(0, h.serial);
     // The same text auditd would log (type=NAME msg=audit(...): ...), so documents and
     // event.original read the same live and in replay.
     std::string scratch;
@@ -539,6 +607,16 @@ int run_main(Args args) {
       last_tick = now;
       (void)source.poll_status();
     }
+    if (now >= next_loss_check) {
+      next_loss_check = now + std::chrono::seconds(1);
+      const LossCounters c = loss_now();
+      stats.sequence_gaps = c.sequence_gaps;
+      if (!(c == reported)) {
+        pipe.add_document(loss_document(c, reported));
+        ++stats.loss_reports;
+        reported = c;
+      }
+    }
     if (g_reload.exchange(false) || watch.changed()) {
       // Let a burst of writes settle (an editor saves in several steps).
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -571,6 +649,15 @@ int run_main(Args args) {
       drained += *got;
     }
     if (drained) std::fprintf(stderr, "auspex run: read %zu records queued before the stop\n", drained);
+  }
+  // The last loss report, so the reports in the output add up to the final stats.
+  (void)source.poll_status();
+  gaps.finish();
+  if (const LossCounters c = loss_now(); !(c == reported)) {
+    stats.sequence_gaps = c.sequence_gaps;
+    pipe.add_document(loss_document(c, reported));
+    ++stats.loss_reports;
+    reported = c;
   }
   pipe.finish();
   sink->flush();

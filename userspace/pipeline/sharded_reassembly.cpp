@@ -22,12 +22,14 @@ struct ShardedReassembly::Batch {
   std::string arena;
   std::vector<Item> items;
   std::vector<std::pair<uint32_t, int64_t>> clocks;
+  std::vector<std::string> injected;  // whole documents from the source (add_document)
   uint64_t tick = 0;
   bool final = false;
   void clear() {
     arena.clear();
     items.clear();
     clocks.clear();
+    injected.clear();
     final = false;
   }
 };
@@ -91,6 +93,12 @@ struct ShardedReassembly::Worker {
       reassembler.recycle(e);
     }
     done.clear();
+    // Injected documents go after the tick's events (an index no record has).
+    for (const auto& doc : b.injected) {
+      out_bundle.bytes.append(doc);
+      out_bundle.docs.emplace_back(UINT64_MAX, static_cast<uint32_t>(out_bundle.bytes.size()));
+      out_bundle.times_ms.push_back(INT64_MIN);  // no event time: not a latency sample
+    }
     out_bundle.tick = b.tick;
     out_bundle.final = b.final;
     std::lock_guard<std::mutex> lock(stats_mu);
@@ -201,6 +209,11 @@ void ShardedReassembly::set_clock(uint32_t node_id, int64_t now_ms) {
 
 void ShardedReassembly::tick() { send_tick(false); }
 
+void ShardedReassembly::add_document(std::string json_line) {
+  if (json_line.empty() || json_line.back() != '\n') json_line.push_back('\n');
+  pending_docs_.push_back(std::move(json_line));
+}
+
 void ShardedReassembly::send_tick(bool final) {
   if (finished_) return;
   std::vector<Bundle*> inline_bundles;
@@ -214,6 +227,10 @@ void ShardedReassembly::send_tick(bool final) {
       }
     }
     Batch* b = w->current;
+    if (&w == &workers_.front() && !pending_docs_.empty()) {
+      for (auto& d : pending_docs_) b->injected.push_back(std::move(d));
+      pending_docs_.clear();
+    }
     if (w->missed_tick) {
       // It missed clock updates: send every node's clock.
       b->clocks.clear();
@@ -270,8 +287,11 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
     last = best;
     ++pos[best];
   }
-  size_t n = 0;
-  for (auto* b : bundles) n += b->docs.size();
+  size_t n = 0, injected = 0;
+  for (auto* b : bundles) {
+    n += b->docs.size();
+    for (const auto& d : b->docs) injected += d.first == UINT64_MAX;
+  }
   if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
   if (config_.measure_latency && n) {
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -281,13 +301,15 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
     if (latency_ms_.empty()) latency_ms_.assign(60001, 0);  // 1 ms buckets up to 60 s
     for (auto* b : bundles) {
       for (int64_t t : b->times_ms) {
+        if (t == INT64_MIN) continue;
         const int64_t d = now - t;
         ++latency_ms_[static_cast<size_t>(std::clamp<int64_t>(d, 0, 60000))];
       }
     }
-    latency_count_ += n;
+    latency_count_ += n - injected;
   }
-  events_written_.fetch_add(n, std::memory_order_relaxed);
+  events_written_.fetch_add(n - injected, std::memory_order_relaxed);
+  documents_injected_.fetch_add(injected, std::memory_order_relaxed);
   for (Bundle* b : bundles) workers_[b->owner]->free_bundles.enqueue(b);
   bundles.clear();
 }

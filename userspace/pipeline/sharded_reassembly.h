@@ -56,6 +56,9 @@ class ShardedReassembly {
   void add(const reassembly::Input& in);
   // The clock of a node (log time or arrival time) reached now_ms.
   void set_clock(uint32_t node_id, int64_t now_ms);
+  // A whole document from the source itself (e.g. a loss report), written after the events
+  // of the next tick. Reader thread only.
+  void add_document(std::string json_line);
   // Ends the current tick now (live sources call this on a timer so events with EOE do
   // not wait for records_per_tick more records).
   void tick();
@@ -67,6 +70,7 @@ class ShardedReassembly {
   reassembly::Counters counters() const;
   uint64_t events_written() const { return events_written_.load(std::memory_order_relaxed); }
   uint64_t dropped_records() const { return dropped_records_.load(std::memory_order_relaxed); }
+  uint64_t documents_injected() const { return documents_injected_.load(std::memory_order_relaxed); }
   // Events that lost at least one record at our queue (their later records are dropped too).
   uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
@@ -100,6 +104,8 @@ class ShardedReassembly {
   uint64_t latency_count_ = 0;
   std::atomic<uint64_t> dropped_records_{0};
   std::atomic<uint64_t> dropped_events_{0};
+  std::atomic<uint64_t> documents_injected_{0};
+  std::vector<std::string> pending_docs_;  // reader thread: for the next tick
   void remember_dropped(uint64_t key);
   std::unordered_set<uint64_t> dropped_keys_;  // reader thread only
   std::deque<uint64_t> dropped_order_;
