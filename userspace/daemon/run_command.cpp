@@ -254,8 +254,10 @@ std::string loss_document(const LossCounters& now, const LossCounters& before) {
   w.key("dataset").string("auditd_manager.auditd");
   w.end_object();
   std::string msg = "audit events lost since the last report:";
+  // A counter below its last value was reset (auditctl --reset-lost): count from zero.
+  auto delta = [](uint64_t a, uint64_t b) { return a >= b ? a - b : a; };
   auto part = [&](const char* what, uint64_t a, uint64_t b) {
-    if (a != b) msg += std::string(" ") + what + " +" + std::to_string(a - b);
+    if (a != b) msg += std::string(" ") + what + " +" + std::to_string(delta(a, b));
   };
   part("kernel lost records", now.kernel_lost, before.kernel_lost);
   part("receive-buffer overruns (ENOBUFS)", now.enobufs, before.enobufs);
@@ -263,11 +265,11 @@ std::string loss_document(const LossCounters& now, const LossCounters& before) {
   part("serials never received", now.sequence_gaps, before.sequence_gaps);
   w.key("message").string(msg);
   w.key("auditd").begin_object().key("data").begin_object();
-  w.key("kernel_lost").unsigned_number(now.kernel_lost - before.kernel_lost);
-  w.key("enobufs").unsigned_number(now.enobufs - before.enobufs);
-  w.key("dropped_events").unsigned_number(now.dropped_events - before.dropped_events);
-  w.key("dropped_records").unsigned_number(now.dropped_records - before.dropped_records);
-  w.key("sequence_gaps").unsigned_number(now.sequence_gaps - before.sequence_gaps);
+  w.key("kernel_lost").unsigned_number(delta(now.kernel_lost, before.kernel_lost));
+  w.key("enobufs").unsigned_number(delta(now.enobufs, before.enobufs));
+  w.key("dropped_events").unsigned_number(delta(now.dropped_events, before.dropped_events));
+  w.key("dropped_records").unsigned_number(delta(now.dropped_records, before.dropped_records));
+  w.key("sequence_gaps").unsigned_number(delta(now.sequence_gaps, before.sequence_gaps));
   w.end_object().end_object();
   w.key("tags").begin_array().string("auspex_loss").end_array();
   w.end_object();
