@@ -47,12 +47,6 @@ const int report_hook = [] {
   _exit(0);
 }();
 
-std::string self_exe() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
 struct Daemon {
   pid_t pid = -1;
   std::string out, err;
@@ -168,7 +162,7 @@ TEST_F(SessionRun, InteractiveShellInAPty) {
   ASSERT_NE(testing_support::slurp(d.err).find("session metadata on"), std::string::npos) << testing_support::slurp(d.err);
   expect_capabilities_dropped(d.pid);
   const std::string report = dir + "/report.txt";
-  const std::string me = self_exe();
+  const std::string me = testing_support::self_exe();
 
   int master = -1, slave = -1;
   ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);

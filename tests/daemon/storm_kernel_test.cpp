@@ -63,12 +63,6 @@ const int storm_hook = [] {
   _exit(0);
 }();
 
-std::string self_exe() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
 struct Caused {
   uint64_t opens = 0, execs = 0;
 };
@@ -80,7 +74,7 @@ Caused run_workload(double seconds, unsigned auid, const std::string& dir, int w
     pid_t p = fork();
     if (p == 0) {
       setenv("AUSPEX_STORM", (std::to_string(seconds) + ":" + std::to_string(auid) + ":" + out).c_str(), 1);
-      const std::string me = self_exe();
+      const std::string me = testing_support::self_exe();
       execl(me.c_str(), me.c_str(), (char*)nullptr);
       _exit(127);
     }

@@ -24,6 +24,13 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
+// This test binary's own path (tests re-execute themselves as workload processes).
+inline std::string self_exe() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
 inline Ran run(const std::string& cmd, const std::string& stdin_text = {}) {
   char dir[] = "/tmp/auspex-test-XXXXXX";
   if (!mkdtemp(dir)) return {};
