@@ -252,6 +252,30 @@ TEST_F(RunKernel, SeedRuleSetsInstallInFileOrder) {
   }
 }
 
+// A SIGKILLed run leaves its settings (enabled 1, backlog_limit, ...), its rules and a stale
+// pid. The next run takes over and, at its clean stop, puts back the settings from before the
+// killed run (its state file), not the killed run's. TearDown checks every field.
+TEST_F(RunKernel, NextRunRestoresWhatAKilledRunChanged) {
+  setenv("AUSPEX_STATE_DIR", dir.c_str(), 1);
+  const std::string cfg = dir + "/cfg.json";
+  std::ofstream(cfg) << R"({"format": "events", "backlog_limit": 9000})";
+  Daemon a = start({"--config", cfg}, dir);
+  ASSERT_TRUE(wait_for_ready(a.err, std::chrono::seconds(20))) << testing_support::slurp(a.err);
+  kill(a.pid, SIGKILL);
+  int st;
+  waitpid(a.pid, &st, 0);
+  EXPECT_FALSE(testing_support::slurp(dir + "/audit-state").empty());
+  EXPECT_NE(testing_support::run("auditctl -s").out.find("backlog_limit 9000"), std::string::npos);
+
+  Daemon b = start({"--config", cfg}, dir);
+  ASSERT_TRUE(wait_for_ready(b.err, std::chrono::seconds(20))) << testing_support::slurp(b.err);
+  EXPECT_NE(testing_support::slurp(b.err).find("did not stop cleanly"), std::string::npos)
+      << testing_support::slurp(b.err);
+  EXPECT_EQ(stop(b), 0) << testing_support::slurp(b.err);
+  EXPECT_TRUE(testing_support::slurp(dir + "/audit-state").empty()) << "state file left after a clean stop";
+  unsetenv("AUSPEX_STATE_DIR");
+}
+
 TEST_F(RunKernel, BadRuleFailsBeforeTouchingTheKernel) {
   const std::string rules = dir + "/bad.rules";
   std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve\n-a always,exit -S no_such_syscall\n";

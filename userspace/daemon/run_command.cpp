@@ -26,6 +26,7 @@
 #include "daemon/rule_hits.h"
 #include "daemon/run_stats.h"
 #include "daemon/rule_sources.h"
+#include "daemon/state_file.h"
 #include "ecs/ecs_formatter.h"
 #include "ecs/events_format.h"
 #include "enrich/session_enricher.h"
@@ -220,6 +221,19 @@ int run_main(Args args) {
   }
   auto& source = *opened.value();
   std::fprintf(stderr, "auspex run: %s\n", source.why().c_str());
+
+  // Original settings for the next run in case this one is SIGKILLed; and the ones a killed
+  // run left behind, which this run puts back at its stop (state_file.h).
+  const std::string state_path = state_file_path();
+  std::string state_why;
+  const std::optional<SavedState> stale = read_stale_state(state_path, state_why);
+  if (!state_why.empty()) std::fprintf(stderr, "auspex run: %s\n", state_why.c_str());
+  const bool own_state = source.choice().may_change_status && state_why.find("running auspex") == std::string::npos;
+  if (own_state) {
+    SavedState mine{static_cast<uint32_t>(getpid()), stale ? stale->original : source.status_at_open()};
+    if (auto w = write_state(state_path, mine); !w)
+      std::fprintf(stderr, "auspex run: %s (a SIGKILL would leave settings behind)\n", w.error().message.c_str());
+  }
 
   std::vector<netlink::RuleItem> items;
   for (const auto& r : rs.set.rules) items.push_back({r.bytes, r.where.file, r.where.line, r.text});
@@ -447,6 +461,18 @@ int run_main(Args args) {
   // Stop the kernel from sending (our rules out, pid given back), then read what it already
   // queued in our socket: those records are not lost, and nothing new arrives after this.
   auto restored = source.restore();
+  if (stale && restored) {
+    // A killed run's settings looked original to us: put the real originals back.
+    const netlink::Status& o = stale->original;
+    auto back = source.control().set(netlink::StatusChange()
+                                          .failure(o.failure)
+                                          .rate_limit(o.rate_limit)
+                                          .backlog_limit(o.backlog_limit)
+                                          .backlog_wait_time(o.backlog_wait_time)
+                                          .enabled(o.enabled));
+    if (!back) restored = back;
+  }
+  if (own_state && restored) remove_state(state_path);
   {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     size_t drained = 0;
