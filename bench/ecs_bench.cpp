@@ -24,20 +24,7 @@ std::unique_ptr<reassembly::Event> make_event(const std::vector<std::string>& li
   for (const std::string& line : lines) {
     record::Header h;
     if (record::parse_log_header(line, h) != record::HeaderError::kNone) continue;
-    if (e->records.empty()) {
-      e->serial = h.serial;
-      e->sec = h.sec;
-      e->msec = h.msec;
-    }
-    reassembly::RecordRef r;
-    r.type = h.type;
-    r.offset = static_cast<uint32_t>(e->text.size());
-    r.length = static_cast<uint32_t>(line.size());
-    r.body_offset = r.offset + static_cast<uint32_t>(h.body.data() - line.data());
-    r.body_length = static_cast<uint32_t>(h.body.size());
-    e->text.append(line);
-    e->text.push_back('\n');
-    e->records.push_back(r);
+    e->append_copy(h, line);
   }
   return e;
 }

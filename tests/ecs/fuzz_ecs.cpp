@@ -52,20 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       line.append(chunk.substr(1));
       if (record::parse_log_header(line, h) != record::HeaderError::kNone) continue;
     }
-    if (ev.records.empty()) {
-      ev.serial = h.serial;
-      ev.sec = h.sec;
-      ev.msec = h.msec;
-    }
-    reassembly::RecordRef r;
-    r.type = h.type;
-    r.offset = static_cast<uint32_t>(ev.text.size());
-    r.length = static_cast<uint32_t>(line.size());
-    r.body_offset = r.offset + static_cast<uint32_t>(h.body.data() - line.data());
-    r.body_length = static_cast<uint32_t>(h.body.size());
-    ev.text.append(line);
-    ev.text.push_back('\n');
-    ev.records.push_back(r);
+    ev.append_copy(h, line);
   }
   if (ev.records.empty()) return 0;
   std::string out;

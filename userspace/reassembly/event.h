@@ -57,6 +57,26 @@ struct Event {
   }
   int64_t time_ms() const { return sec * 1000 + msec; }
 
+  // Copies one record (its whole text; header.body points into line) to the end of text.
+  // The first record also gives the event its serial and time.
+  void append_copy(const record::Header& header, std::string_view line, uint64_t line_no = 0) {
+    if (records.empty()) {
+      serial = header.serial;
+      sec = header.sec;
+      msec = header.msec;
+    }
+    RecordRef r;
+    r.type = header.type;
+    r.offset = static_cast<uint32_t>(text.size());
+    r.length = static_cast<uint32_t>(line.size());
+    r.body_offset = r.offset + static_cast<uint32_t>(header.body.data() - line.data());
+    r.body_length = static_cast<uint32_t>(header.body.size());
+    r.line = line_no;
+    text.append(line);
+    text.push_back('\n');
+    records.push_back(r);
+  }
+
   // Reassembler bookkeeping (not part of the event's meaning).
   int64_t clock_ms = 0;      // the clock when the event was opened, for timeouts
   uint32_t node_offset = 0;  // node name inside text (node is set from it at completion,

@@ -100,27 +100,24 @@ Event* Reassembler::open_event(const Input& in, uint64_t key) {
 }
 
 void Reassembler::append_record(Event* e, const Input& in) {
-  RecordRef r;
-  r.type = in.header.type;
-  r.length = static_cast<uint32_t>(in.line.size());
-  r.body_length = static_cast<uint32_t>(in.header.body.size());
-  r.line = in.line_no;
-  const uint32_t body_in_line = static_cast<uint32_t>(in.header.body.data() - in.line.data());
   if (in.stable) {
+    RecordRef r;
+    r.type = in.header.type;
+    r.length = static_cast<uint32_t>(in.line.size());
+    r.body_offset = static_cast<uint32_t>(in.header.body.data() - in.line.data());
+    r.body_length = static_cast<uint32_t>(in.header.body.size());
+    r.line = in.line_no;
     r.data = in.line.data();
-    r.body_offset = body_in_line;
     if (e->records.empty()) e->stable_node = in.header.node;
+    e->records.push_back(r);
   } else {
-    r.offset = static_cast<uint32_t>(e->text.size());
-    r.body_offset = r.offset + body_in_line;
     if (e->records.empty() && !in.header.node.empty()) {
-      e->node_offset = r.offset + static_cast<uint32_t>(in.header.node.data() - in.line.data());
+      e->node_offset = static_cast<uint32_t>(e->text.size() + (in.header.node.data() - in.line.data()));
       e->node_length = static_cast<uint32_t>(in.header.node.size());
     }
-    e->text.append(in.line);
-    e->text.push_back('\n');
+    // open_event set serial and time already; append_copy's first-record copy agrees.
+    e->append_copy(in.header, in.line, in.line_no);
   }
-  e->records.push_back(r);
   ++counters_.records;
 }
 
