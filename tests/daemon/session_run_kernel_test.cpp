@@ -192,7 +192,9 @@ TEST_F(SessionRun, InteractiveShellInAPty) {
   type("AUSPEX_REPORT_NAME=pipe_a " + R + " | AUSPEX_REPORT_NAME=pipe_b " + R + "\n");
   type("AUSPEX_REPORT_NAME=bg AUSPEX_REPORT_SLEEP_MS=200 " + R + " &\n");
   type("wait\n");
-  type("AUSPEX_REPORT_NAME=sid setsid " + R + "\n");
+  // --wait: setsid(1) forks (bash made it a group leader) and must outlive the child, or
+  // the child reports init as its parent after the exec the document describes.
+  type("AUSPEX_REPORT_NAME=sid setsid --wait " + R + "\n");
   type("ls / > /dev/null\n");
   type("exit\n");
   int st = 0;
