@@ -233,3 +233,100 @@ TEST(EcsFormatter, EoeIsNotARawMessage) {
 }
 
 }  // namespace
+
+#include <random>
+
+#include "core/json_writer.h"
+#include "ecs/json_out.h"
+#include "ecs/normalization_table.h"
+
+namespace {
+
+// The escaping rules written byte by byte, the way the README states them: the reference the
+// word- and vector-at-a-time escaper (core::json_escape) must equal.
+std::string reference_escape(std::string_view s) {
+  std::string out = "\"";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c == '"') { out += "\\\""; ++i; continue; }
+    if (c == '\\') { out += "\\\\"; ++i; continue; }
+    if (c < 0x20) {
+      static const char* kShort[] = {"\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006",
+                                     "\\u0007", "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r"};
+      if (c < 14) {
+        out += kShort[c];
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+      ++i;
+      continue;
+    }
+    if (c < 0x80) { out.push_back(static_cast<char>(c)); ++i; continue; }
+    auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+      return i + k < n && p[i + k] >= lo && p[i + k] <= hi;
+    };
+    size_t len = 0;
+    if (c >= 0xC2 && c <= 0xDF) len = cont(1) ? 2 : 0;
+    else if (c == 0xE0) len = cont(1, 0xA0) && cont(2) ? 3 : 0;
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) len = cont(1) && cont(2) ? 3 : 0;
+    else if (c == 0xED) len = cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+    else if (c == 0xF0) len = cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    else if (c >= 0xF1 && c <= 0xF3) len = cont(1) && cont(2) && cont(3) ? 4 : 0;
+    else if (c == 0xF4) len = cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+    if (len == 0) { out += "\\ufffd"; ++i; continue; }
+    if (len == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) {
+      out += p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Strings of every length up to 80 (so every position relative to 8- and 16-byte blocks),
+// mostly plain text with sparse special bytes (quotes, backslashes, controls, UTF-8 both
+// valid and broken, U+2028), through both writers: core::json_append_string and JsonOut.
+TEST(JsonEscape, EqualsByteByByteReference) {
+  std::mt19937 rng(7);
+  const std::string_view pieces[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe2\x80\xa8",
+                                     "\xf0\x9f\x98\x80", "\xff", "\xc3", "\xed\xa0\x80", " ", "="};
+  for (int round = 0; round < 20000; ++round) {
+    const size_t len = rng() % 81;
+    std::string s;
+    while (s.size() < len) {
+      if (rng() % 6 == 0) s.append(pieces[rng() % std::size(pieces)]);
+      else s.push_back(static_cast<char>('a' + rng() % 26));
+    }
+    if (round % 5 == 0) for (auto& c : s) if (rng() % 4 == 0) c = static_cast<char>(rng());
+    const std::string want = reference_escape(s);
+    std::string got;
+    core::json_append_string(got, s);
+    ASSERT_EQ(got, want) << "input of " << s.size() << " bytes, round " << round;
+    ecs::JsonBuffer buf;
+    ecs::JsonOut w(buf);
+    w.string(s);
+    ASSERT_EQ(w.view(), want) << "JsonOut, round " << round;
+  }
+}
+
+// The document writer copies these table strings without the escaping pass.
+TEST(NormalizationTable, CategorizationStringsArePlainAscii) {
+  auto plain = [](std::string_view s) {
+    for (unsigned char c : s)
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+    return true;
+  };
+  for (const ecs::Normalization& n : ecs::normalization_table()) {
+    EXPECT_TRUE(plain(n.kind)) << n.kind;
+    for (std::string_view c : n.category) EXPECT_TRUE(plain(c)) << c;
+    for (std::string_view t : n.type) EXPECT_TRUE(plain(t)) << t;
+  }
+}
+
+}  // namespace

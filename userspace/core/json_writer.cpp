@@ -1,8 +1,14 @@
 #include "core/json_writer.h"
 
+#include <bit>
 #include <charconv>
+#include <cstring>
 
 #include "core/swar.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace core {
 namespace {
@@ -24,67 +30,104 @@ size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) {
   return 0;
 }
 
+// Bytes JSON cannot take as they are, or that need a UTF-8 check: < 0x20, '"', '\\', >= 0x80.
+// The lowest flagged byte of a word is always a true one (has_less/has_byte only give false
+// positives above a true positive), so its index is exact.
+inline uint64_t special_bytes(uint64_t w) {
+  return swar::has_less(w, 0x20) | swar::has_byte(w, '"') | swar::has_byte(w, '\\') | (w & swar::kHighs);
+}
+
+inline bool special_byte(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+
 }  // namespace
 
-void json_append_string(std::string& out, std::string_view s) {
+char* json_escape(char* dst, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
-  const auto* run = p;
-  auto flush = [&](const unsigned char* upto) {
-    out.append(reinterpret_cast<const char*>(run), static_cast<size_t>(upto - run));
-  };
-  while (p < end) {
-    // Skip whole words of plain printable ASCII (the common case for paths and hex).
-    while (end - p >= 8) {
-      const uint64_t w = swar::load(reinterpret_cast<const char*>(p));
-      if (swar::has_less(w, 0x20) | swar::has_byte(w, '"') | swar::has_byte(w, '\\') | (w & swar::kHighs))
-        break;
-      p += 8;
+  for (;;) {
+    // Plain bytes are copied a vector or word at a time: stored before they are checked,
+    // keeping only the plain prefix (the caller's room covers the overhang: a store of 16
+    // bytes happens with >= 16 bytes of input left, whose bound is >= 96).
+#if defined(__SSE2__)
+    // '"', '\\', and (signed) < 0x20, which is the control bytes and every byte >= 0x80.
+    while (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
+      const __m128i hit = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+          _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+      if (const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit))) {
+        const unsigned k = static_cast<unsigned>(std::countr_zero(m));
+        p += k;
+        dst += k;
+        goto special;
+      }
+      p += 16;
+      dst += 16;
     }
-    if (p >= end) break;
+#endif
+    if constexpr (std::endian::native == std::endian::little) {
+      while (end - p >= 8) {
+        const uint64_t w = swar::load(reinterpret_cast<const char*>(p));
+        std::memcpy(dst, &w, 8);
+        if (const uint64_t m = special_bytes(w)) {
+          const unsigned k = static_cast<unsigned>(std::countr_zero(m)) >> 3;
+          p += k;
+          dst += k;
+          goto special;
+        }
+        p += 8;
+        dst += 8;
+      }
+    }
+    while (p < end && !special_byte(*p)) *dst++ = static_cast<char>(*p++);
+    if (p == end) return dst;
+  special:
     const unsigned char c = *p;
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++p;
-      continue;
-    }
     if (c >= 0x80) {
       const size_t n = utf8_sequence_length(p, end);
       if (n == 3 && c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-        flush(p);
-        out += p[2] == 0xA8 ? "\\u2028" : "\\u2029";
+        std::memcpy(dst, p[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+        dst += 6;
         p += 3;
-        run = p;
       } else if (n) {
+        for (size_t i = 0; i < n; ++i) *dst++ = static_cast<char>(p[i]);
         p += n;
       } else {
-        flush(p);
-        out += "\\ufffd";
+        std::memcpy(dst, "\\ufffd", 6);
+        dst += 6;
         ++p;
-        run = p;
       }
       continue;
     }
-    flush(p);
+    dst[0] = '\\';
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"': dst[1] = '"'; dst += 2; break;
+      case '\\': dst[1] = '\\'; dst += 2; break;
+      case '\n': dst[1] = 'n'; dst += 2; break;
+      case '\r': dst[1] = 'r'; dst += 2; break;
+      case '\t': dst[1] = 't'; dst += 2; break;
+      case '\b': dst[1] = 'b'; dst += 2; break;
+      case '\f': dst[1] = 'f'; dst += 2; break;
       default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
+        std::memcpy(dst + 1, "u00", 3);
+        dst[4] = kHex[c >> 4];
+        dst[5] = kHex[c & 15];
+        dst += 6;
     }
     ++p;
-    run = p;
   }
-  flush(end);
-  out.push_back('"');
+}
+
+void json_append_string(std::string& out, std::string_view s) {
+  const size_t base = out.size();
+  out.resize(base + json_escape_bound(s.size()) + 2);
+  char* dst = out.data() + base;
+  *dst++ = '"';
+  dst = json_escape(dst, s);
+  *dst++ = '"';
+  out.resize(static_cast<size_t>(dst - out.data()));
 }
 
 JsonWriter& JsonWriter::number(int64_t v) {

@@ -7,6 +7,7 @@
 //    what Auditbeat's Go encoder does, so documents compare equal with it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,15 @@ namespace core {
 
 // Appends s as a JSON string literal (with quotes) to out.
 void json_append_string(std::string& out, std::string_view s);
+
+// The most bytes json_escape writes for n input bytes (\u00XX and \ufffd take 6).
+inline constexpr size_t json_escape_bound(size_t n) { return 6 * n; }
+
+// Writes the escaped text of s (no quotes) at dst and returns the end of what it wrote.
+// dst must have room for json_escape_bound(s.size()) bytes; bytes between the returned end
+// and that bound may be overwritten (runs of plain bytes are copied a word at a time).
+// For writers that own their buffer: no capacity check per byte or per run.
+char* json_escape(char* dst, std::string_view s);
 
 class JsonWriter {
  public:

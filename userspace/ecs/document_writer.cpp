@@ -125,14 +125,16 @@ void apply_entity(IdName& slot, const Entity& ent, std::vector<std::string>* rel
 // EOE (linux/audit.h AUDIT_EOE): "end of multi-record event".
 bool is_eoe(const reassembly::Event& raw, size_t i) { return raw.records[i].type == 1320; }
 
-void write_raw_line(const reassembly::Event& raw, size_t i, std::string& line, std::string& scratch) {
+// One record as Auditbeat lists it: `type=NAME msg=audit(...): ...` (no node= prefix, no
+// trailing newline), written as escaped pieces of a string the caller has opened.
+void write_raw_line(JsonOut& w, const reassembly::Event& raw, size_t i, std::string& scratch) {
   std::string_view text = raw.record_text(i);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
   const size_t at = text.find("audit(");
-  line.assign("type=");
-  line.append(record::type_name(raw.records[i].type, scratch));
-  line.append(" msg=");
-  line.append(at == std::string_view::npos ? text : text.substr(at));
+  w.verbatim("type=");
+  w.escaped(record::type_name(raw.records[i].type, scratch));
+  w.verbatim(" msg=");
+  w.escaped(at == std::string_view::npos ? text : text.substr(at));
 }
 
 }  // namespace
@@ -175,13 +177,13 @@ void session_members(const enrich::SessionResult& s, const enrich::SessionEnrich
 
 void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out,
                            const enrich::SessionResult* session) {
-  JsonOut w(out);
+  JsonOut w(buffer_);
   w.begin_object();
 
   line_.clear();
   core::append_rfc3339_ms(line_, e.sec, e.msec);
-  w.lit("@timestamp").string(line_);
-  w.lit("ecs").begin_object().lit("version").string(kEcsVersion).end_object();
+  w.lit("@timestamp").plain_string(line_);  // digits, -, :, T, ., Z
+  w.lit("ecs").begin_object().lit("version").plain_string(kEcsVersion).end_object();
 
   const bool warnings = options_.include_warnings && !e.warnings.empty();
   const bool original = options_.include_raw_message || warnings;
@@ -190,17 +192,18 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
 
   // ---- event ----
   w.lit("event").begin_object();
-  w.lit("kind").string(e.ecs_kind.empty() ? std::string_view("event") : e.ecs_kind);
+  // kind, category and type are literals of the normalization table (plain ASCII).
+  w.lit("kind").plain_string(e.ecs_kind.empty() ? std::string_view("event") : e.ecs_kind);
   if (!e.ecs_category.empty()) {
     w.lit("category").begin_array();
-    for (std::string_view c : e.ecs_category) w.string(c);
+    for (std::string_view c : e.ecs_category) w.plain_string(c);
     w.end_array();
   } else {
-    w.lit("category").string(audit_event_class(e.type));
+    w.lit("category").plain_string(audit_event_class(e.type));
   }
   if (!e.ecs_type.empty()) {
     w.lit("type").begin_array();
-    for (std::string_view t : e.ecs_type) w.string(t);
+    for (std::string_view t : e.ecs_type) w.plain_string(t);
     w.end_array();
   }
   if (!e.action.empty()) w.lit("action").string(e.action);
@@ -212,19 +215,18 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   if (original && !raw.records.empty()) {
     // The raw records without EOE: Auditbeat's reassembler consumes EOE as the end marker
     // and never lists it (sample_event.json: no EOE line in a kernel event that had one).
-    joined_.clear();
     bool first = true;
     for (size_t i = 0; i < raw.records.size(); ++i) {
       if (is_eoe(raw, i)) continue;
-      write_raw_line(raw, i, line_, key_);
-      if (!first) joined_.push_back('\n');
+      if (first) w.lit("original").open_string();
+      else w.verbatim("\\n");
       first = false;
-      joined_.append(line_);
+      write_raw_line(w, raw, i, key_);
     }
-    if (!joined_.empty()) w.lit("original").string(joined_);
+    if (!first) w.close_string();
   }
-  w.lit("module").string("auditd");
-  w.lit("dataset").string("auditd_manager.auditd");
+  w.lit("module").plain_string("auditd");
+  w.lit("dataset").plain_string("auditd_manager.auditd");
   w.end_object();
 
   // ---- user picture (needed by both user.* and auditd.user.*) ----
@@ -381,8 +383,9 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     w.lit("messages").begin_array();
     for (size_t i = 0; i < raw.records.size(); ++i) {
       if (is_eoe(raw, i)) continue;
-      write_raw_line(raw, i, line_, key_);
-      w.string(line_);
+      w.open_string();
+      write_raw_line(w, raw, i, key_);
+      w.close_string();
     }
     w.end_array();
   }
@@ -508,7 +511,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     w.lit("tags").begin_array();
     for (const std::string& t : e.tags)
       if (!t.empty()) w.string(t);
-    if (options_.preserve_original_event) w.string("preserve_original_event");
+    if (options_.preserve_original_event) w.plain_string("preserve_original_event");
     w.end_array();
   }
   if (warnings) {
@@ -519,14 +522,15 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     }
     w.lit("error").begin_object().lit("message").string(joined_).end_object();
   }
-  w.lit("service").begin_object().lit("type").string("auditd").end_object();
+  w.lit("service").begin_object().lit("type").plain_string("auditd").end_object();
   w.lit("data_stream").begin_object();
-  w.lit("type").string("logs");
-  w.lit("dataset").string("auditd_manager.auditd");
+  w.lit("type").plain_string("logs");
+  w.lit("dataset").plain_string("auditd_manager.auditd");
   w.lit("namespace").string(options_.data_stream_namespace);
   w.end_object();
 
   w.end_object();
+  out.append(w.view());
 }
 
 }  // namespace ecs

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ecs/audit_event.h"
+#include "ecs/json_out.h"
 #include "enrich/session_enricher.h"
 #include "ecs/ecs_formatter.h"
 #include "reassembly/event.h"
@@ -35,6 +36,7 @@ class DocumentWriter {
   std::string line_;
   std::string joined_;
   std::string session_json_, session_parent_json_;
+  JsonBuffer buffer_;  // the document being written
 };
 
 }  // namespace ecs

@@ -1,12 +1,14 @@
-// The JSON writer of the document writer: core::JsonWriter's shape, with keys written
-// without the escaping pass when they are plain ASCII names (every key of ours is: record
-// keys are filtered to [a-z0-9_-] before they get here), which is a tenth of the time of a
-// document. Values go through core::json_append_string (hostile-input safe).
+// The JSON writer of the document writer: core::JsonWriter's shape, writing through a
+// pointer into a buffer the document writer owns and reuses (one room check per write, no
+// std::string bookkeeping per piece; the finished document is appended to the output in
+// one copy). Keys are written without the escaping pass when they are plain ASCII names
+// (every key of ours is: record keys are filtered to [a-z0-9_-] before they get here).
+// Values go through core::json_escape (hostile-input safe).
 #pragma once
 
 #include <charconv>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -14,98 +16,110 @@
 
 namespace ecs {
 
+// A growable byte buffer that is never shrunk: a warmed-up writer does not allocate.
+class JsonBuffer {
+ public:
+  char* data() { return buf_.data(); }
+  size_t capacity() const { return buf_.size(); }
+  // Makes room for at least `need` bytes after the first `used`, keeping those.
+  void grow(size_t used, size_t need) {
+    size_t cap = buf_.size() < 4096 ? 4096 : buf_.size();
+    while (cap < used + need) cap *= 2;
+    buf_.resize(cap);  // only ever up: the zero fill happens once per size
+  }
+
+ private:
+  std::string buf_;
+};
+
 class JsonOut {
  public:
-  explicit JsonOut(std::string& out) : out_(out) {}
+  explicit JsonOut(JsonBuffer& buf) : buf_(buf), p_(buf.data()), end_(buf.data() + buf.capacity()) {}
 
-  JsonOut& begin_object() { sep(); out_.push_back('{'); first_ = true; return *this; }
-  JsonOut& end_object() { out_.push_back('}'); first_ = false; return *this; }
-  JsonOut& begin_array() { sep(); out_.push_back('['); first_ = true; return *this; }
-  JsonOut& end_array() { out_.push_back(']'); first_ = false; return *this; }
+  // The bytes written so far.
+  std::string_view view() const { return std::string_view(buf_.data(), static_cast<size_t>(p_ - buf_.data())); }
+
+  JsonOut& begin_object() { return open('{'); }
+  JsonOut& end_object() { return close('}'); }
+  JsonOut& begin_array() { return open('['); }
+  JsonOut& end_array() { return close(']'); }
   JsonOut& key(std::string_view k) {
-    if (plain(k)) {
-      // One resize and one copy: keys are the most frequent write of a document.
-      const size_t n = out_.size();
-      const size_t comma = first_ ? 0 : 1;
-      out_.resize(n + comma + k.size() + 3);
-      char* p = out_.data() + n;
-      if (comma) *p++ = ',';
-      *p++ = '"';
-      std::memcpy(p, k.data(), k.size());
-      p += k.size();
-      p[0] = '"';
-      p[1] = ':';
-    } else {
-      sep();
-      core::json_append_string(out_, k);
-      out_.push_back(':');
+    if (!plain(k)) {
+      string(k);
+      room(1);
+      *p_++ = ':';
+      first_ = true;
+      return *this;
     }
-    first_ = true;
-    return *this;
+    return lit(k);
   }
-  // A key known at compile time to be a plain name: no check, one append.
+  // A key known to be a plain name: no check.
   JsonOut& lit(std::string_view k) {
-    if (k.size() > 56) return key(k);
-    char buf[64];
-    size_t n = 0;
-    if (!first_) buf[n++] = ',';
-    buf[n++] = '"';
-    std::memcpy(buf + n, k.data(), k.size());
-    n += k.size();
-    buf[n++] = '"';
-    buf[n++] = ':';
-    out_.append(buf, n);
+    room(k.size() + 4);
+    if (!first_) *p_++ = ',';
+    *p_++ = '"';
+    std::memcpy(p_, k.data(), k.size());
+    p_ += k.size();
+    p_[0] = '"';
+    p_[1] = ':';
+    p_ += 2;
     first_ = true;
     return *this;
   }
   JsonOut& string(std::string_view s) {
-    // Most values are short and plain (ids, names, hex arguments): one check, one append.
-    // Anything else goes through the full escaper.
-    if (s.size() <= 48) {
-      char buf[52];
-      size_t n = 0;
-      if (!first_) buf[n++] = ',';
-      buf[n++] = '"';
-      bool plain_text = true;
-      for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        plain_text = plain_text && u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
-        buf[n++] = c;
-      }
-      if (plain_text) {
-        buf[n++] = '"';
-        out_.append(buf, n);
-        first_ = false;
-        return *this;
-      }
-    }
-    sep();
-    core::json_append_string(out_, s);
+    room(core::json_escape_bound(s.size()) + 3);
+    if (!first_) *p_++ = ',';
+    *p_++ = '"';
+    p_ = core::json_escape(p_, s);
+    *p_++ = '"';
+    first_ = false;
+    return *this;
+  }
+  // A string value written in pieces: open_string(), then escaped(...) as often as needed,
+  // then close_string().
+  JsonOut& open_string() {
+    room(2);
+    if (!first_) *p_++ = ',';
+    *p_++ = '"';
+    return *this;
+  }
+  JsonOut& escaped(std::string_view s) {
+    room(core::json_escape_bound(s.size()));
+    p_ = core::json_escape(p_, s);
+    return *this;
+  }
+  // Bytes known to need no escaping, inside an open string.
+  JsonOut& verbatim(std::string_view s) {
+    room(s.size());
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+    return *this;
+  }
+  JsonOut& close_string() {
+    room(1);
+    *p_++ = '"';
+    first_ = false;
     return *this;
   }
   // A value the record split already found free of bytes that need escaping.
   JsonOut& plain_string(std::string_view s) {
-    const size_t n = out_.size();
-    const size_t comma = first_ ? 0 : 1;
-    out_.resize(n + comma + s.size() + 2);
-    char* p = out_.data() + n;
-    if (comma) *p++ = ',';
-    *p++ = '"';
-    std::memcpy(p, s.data(), s.size());
-    p[s.size()] = '"';
+    room(s.size() + 3);
+    if (!first_) *p_++ = ',';
+    *p_++ = '"';
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+    *p_++ = '"';
     first_ = false;
     return *this;
   }
-  JsonOut& number(int64_t v) { sep(); append_num(v); return *this; }
-  JsonOut& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
+  JsonOut& number(int64_t v) { return num(v); }
+  JsonOut& unsigned_number(uint64_t v) { return num(v); }
+  JsonOut& boolean(bool b) { return raw(b ? std::string_view("true") : std::string_view("false")); }
   // Members ("k":v,"k2":v2) already written as valid JSON elsewhere, joined to this object.
   JsonOut& members(std::string_view json) {
     if (json.empty()) return *this;
-    sep();
-    out_.append(json);
-    return *this;
+    return raw(json);
   }
-  JsonOut& unsigned_number(uint64_t v) { sep(); append_num(v); return *this; }
 
  private:
   static bool plain(std::string_view k) {
@@ -116,17 +130,47 @@ class JsonOut {
     }
     return true;
   }
-  template <typename T>
-  void append_num(T v) {
-    char buf[24];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, static_cast<size_t>(p - buf));
+  void room(size_t n) {
+    if (static_cast<size_t>(end_ - p_) >= n) [[likely]]
+      return;
+    const size_t used = static_cast<size_t>(p_ - buf_.data());
+    buf_.grow(used, n);
+    p_ = buf_.data() + used;
+    end_ = buf_.data() + buf_.capacity();
   }
-  void sep() {
-    if (!first_) out_.push_back(',');
+  JsonOut& open(char c) {
+    room(2);
+    if (!first_) *p_++ = ',';
+    *p_++ = c;
+    first_ = true;
+    return *this;
+  }
+  JsonOut& close(char c) {
+    room(1);
+    *p_++ = c;
     first_ = false;
+    return *this;
   }
-  std::string& out_;
+  JsonOut& raw(std::string_view json) {
+    room(json.size() + 1);
+    if (!first_) *p_++ = ',';
+    std::memcpy(p_, json.data(), json.size());
+    p_ += json.size();
+    first_ = false;
+    return *this;
+  }
+  template <typename T>
+  JsonOut& num(T v) {
+    room(24);
+    if (!first_) *p_++ = ',';
+    p_ = std::to_chars(p_, p_ + 21, v).ptr;
+    first_ = false;
+    return *this;
+  }
+
+  JsonBuffer& buf_;
+  char* p_;
+  char* end_;
   bool first_ = true;
 };
 

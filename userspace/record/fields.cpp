@@ -1,5 +1,7 @@
 #include "record/fields.h"
 
+#include <bit>
+
 #include "core/swar.h"
 
 namespace record {
@@ -16,21 +18,61 @@ uint64_t json_special_word(uint64_t w) {
   return has_less(w, 0x20) | has_byte(w, '"') | has_byte(w, '\\') | (w & kHighs);
 }
 
+// Bit mask of the bytes below the first n of a word (n < 8).
+inline uint64_t low_bytes(unsigned n) { return (uint64_t{1} << (8 * n)) - 1; }
+
 // End of an unquoted value: the first space or control byte from i. Values can be long
-// (hex-encoded argv and proctitle), so whole words of ordinary bytes are skipped; the same
-// pass notes whether any byte would need escaping in JSON.
+// (hex-encoded argv and proctitle), so whole words are scanned; the same pass notes whether
+// any byte would need escaping in JSON. The lowest flagged byte of a has_less/has_byte mask
+// is always a true one (false positives only sit above a true positive), so the end is
+// exact, and a special byte below the end is a true one.
 size_t value_end(std::string_view s, size_t i, bool& plain) {
   const size_t n = s.size();
   uint64_t special = 0;
-  while (i + 8 <= n) {
-    const uint64_t w = core::swar::load(s.data() + i);
-    if (core::swar::has_less(w, 0x21)) break;
-    special |= (w & core::swar::kHighs) | core::swar::has_byte(w, '"') | core::swar::has_byte(w, '\\');
-    i += 8;
+  if constexpr (std::endian::native == std::endian::little) {
+    while (i + 8 <= n) {
+      const uint64_t w = core::swar::load(s.data() + i);
+      const uint64_t stop = core::swar::has_less(w, 0x21);
+      const uint64_t odd = (w & core::swar::kHighs) | core::swar::has_byte(w, '"') | core::swar::has_byte(w, '\\');
+      if (stop) {
+        const unsigned k = static_cast<unsigned>(std::countr_zero(stop)) >> 3;
+        plain = !(special | (odd & low_bytes(k)));
+        return i + k;
+      }
+      special |= odd;
+      i += 8;
+    }
   }
   bool odd = special != 0;
   for (; i < n && static_cast<unsigned char>(s[i]) > 0x20; ++i) odd |= json_special(static_cast<unsigned char>(s[i]));
   plain = !odd;
+  return i;
+}
+
+// End of a key: the first '=' or is_space() byte from i (keys are short: one word usually
+// holds the whole key). A word is flagged on '=' or any byte <= 0x20; a flagged byte that
+// does not end the key (another control byte: damaged input) leaves the rest to the byte
+// loop.
+size_t key_end(std::string_view s, size_t i, bool& plain) {
+  const size_t n = s.size();
+  uint64_t special = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    while (i + 8 <= n) {
+      const uint64_t w = core::swar::load(s.data() + i);
+      const uint64_t stop = core::swar::has_less(w, 0x21) | core::swar::has_byte(w, '=');
+      const uint64_t odd = (w & core::swar::kHighs) | core::swar::has_byte(w, '"') | core::swar::has_byte(w, '\\');
+      if (stop) {
+        const unsigned k = static_cast<unsigned>(std::countr_zero(stop)) >> 3;
+        if (s[i + k] != '=' && !is_space(s[i + k])) break;
+        plain = !(special | (odd & low_bytes(k)));
+        return i + k;
+      }
+      special |= odd;
+      i += 8;
+    }
+  }
+  plain = special == 0;
+  for (; i < n && s[i] != '=' && !is_space(s[i]); ++i) plain = plain && !json_special(static_cast<unsigned char>(s[i]));
   return i;
 }
 
@@ -59,23 +101,19 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
       if (issues) ++issues->bare_tokens;
       continue;
     }
-    size_t key_end = i;
     bool key_plain = true;
-    while (key_end < n && s[key_end] != '=' && !is_space(s[key_end])) {
-      key_plain = key_plain && !json_special(static_cast<unsigned char>(s[key_end]));
-      ++key_end;
-    }
-    if (key_end >= n || s[key_end] != '=') {
+    const size_t kend = key_end(s, i, key_plain);
+    if (kend >= n || s[kend] != '=') {
       if (issues) ++issues->bare_tokens;
-      i = key_end;
+      i = kend;
       continue;
     }
     Field f;
-    f.key = s.substr(i, key_end - i);
+    f.key = s.substr(i, kend - i);
     f.key_plain = key_plain;
     f.nested = nested;
     f.enriched = enriched;
-    size_t v = key_end + 1;
+    size_t v = kend + 1;
     if (v < n && (s[v] == '"' || s[v] == '\'')) {
       const char q = s[v];
       // msg='...' of user-space records is the sender's text, printed by the kernel
