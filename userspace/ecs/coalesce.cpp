@@ -123,19 +123,20 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
   // The event's maps take views of the record's values (the record keeps them until the
   // next event); a record's keys are unique, so no target map needs a lookup first.
   for (const FieldMap::Entry& e : rec.fields) {
-    if (e.key == "result") {
+    const std::string_view k = e.key;  // compares on views: no call per compare
+    if (k == "result") {
       out.result.assign(e.value);
-    } else if (e.key == "ses") {
+    } else if (k == "ses") {
       out.session.assign(e.value);
     } else {
-      if (e.key == "auid") out.actor_primary.assign(e.value);
-      if (e.key == "uid") out.actor_secondary.assign(e.value);
-      if (ends_with_id(e.key)) {
-        out.user_ids.append_entry(e.key).value = e.value;
-      } else if (e.key.starts_with("subj_")) {
-        out.user_selinux.append_entry(std::string_view(e.key).substr(5)).value = e.value;
+      if (k == "auid") out.actor_primary.assign(e.value);
+      if (k == "uid") out.actor_secondary.assign(e.value);
+      if (ends_with_id(k)) {
+        out.user_ids.append_entry(k).value = e.value;
+      } else if (k.starts_with("subj_")) {
+        out.user_selinux.append_entry(k.substr(5)).value = e.value;
       } else {
-        FieldMap::Entry& d = out.data.append_entry(e.key);
+        FieldMap::Entry& d = out.data.append_entry(k);
         d.value = e.value;
         d.quoted = e.quoted;
         d.plain = e.plain;

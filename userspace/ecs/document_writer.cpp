@@ -15,10 +15,22 @@ namespace {
 
 constexpr std::string_view kEcsVersion = "8.11.0";  // what default.yml sets
 
-// auditd.data fields the ingest pipeline converts to long.
-constexpr std::string_view kLongDataFields[] = {
-    "removed", "items", "lport", "rport", "sport", "dport", "entries", "argc", "seqno", "nargs",
-    "old_vcpu", "new_vcpu", "changed", "added", "spid", "opid", "nlnk_pid", "vm_pid", "audit_pid"};
+// auditd.data fields the ingest pipeline converts to long: removed, items, lport, rport,
+// sport, dport, entries, argc, seqno, nargs, old_vcpu, new_vcpu, changed, added, spid,
+// opid, nlnk_pid, vm_pid, audit_pid (by length, so most keys cost one switch).
+bool is_long_data_field(std::string_view k) {
+  switch (k.size()) {
+    case 4: return k == "argc" || k == "spid" || k == "opid";
+    case 5:
+      return k == "items" || k == "lport" || k == "rport" || k == "sport" || k == "dport" || k == "seqno" ||
+             k == "nargs" || k == "added";
+    case 6: return k == "vm_pid";
+    case 7: return k == "removed" || k == "entries" || k == "changed";
+    case 8: return k == "old_vcpu" || k == "new_vcpu" || k == "nlnk_pid";
+    case 9: return k == "audit_pid";
+    default: return false;
+  }
+}
 
 bool parse_long(std::string_view s, int64_t& v) {
   if (s.empty()) return false;
@@ -267,7 +279,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
 
   // auditd.data: record order, no sort (JSON objects are unordered). socket_* fields go
   // into one nested object, written after the others.
-  bool any_data = false, any_socket = false;
+  bool any_data = false, any_socket = false, any_hyphen = false;
   for (const FieldMap::Entry& d : e.data) {
     if (d.key == "id") continue;
     if (d.key.starts_with("socket_")) {
@@ -275,6 +287,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     } else {
       any_data = true;
     }
+    any_hyphen = any_hyphen || d.key.find('-') != std::string::npos;
   }
   if (any_data || any_socket) {
     w.lit("data").begin_object();
@@ -287,13 +300,18 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
         std::string_view k = d.key;
         if (k == "id" || k.starts_with("socket_") != (pass == 1)) continue;
         if (pass == 1) k.remove_prefix(7);
-        underscore_key(k, key_);
-        // After '-' -> '_' two keys can meet (old-ses and old_ses); the ingest pipeline
-        // keeps the value of the hyphenated one, so the plain one gives way.
-        if (k.find('-') == std::string_view::npos && has_hyphen_twin(e.data, d.key)) continue;
-        w.key(key_);
-        bool numeric = pass == 1 && key_ == "port";
-        for (std::string_view f : kLongDataFields) numeric = numeric || (pass == 0 && key_ == f);
+        if (any_hyphen) {
+          if (k.find('-') != std::string_view::npos) {
+            underscore_key(k, key_);
+            k = key_;
+          } else if (has_hyphen_twin(e.data, d.key)) {
+            // After '-' -> '_' two keys can meet (old-ses and old_ses); the ingest pipeline
+            // keeps the value of the hyphenated one, so the plain one gives way.
+            continue;
+          }
+        }
+        w.key(k);
+        const bool numeric = pass == 1 ? k == "port" : is_long_data_field(k);
         if (numeric) {
           long_or_string(w, d.value);
         } else if (d.plain) {
@@ -333,8 +351,12 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     for (size_t i = 0; i < e.npaths; ++i) {
       w.begin_object();
       for (const FieldMap::Entry& p : e.paths[i]) {
-        underscore_key(p.key, key_);
-        w.key(key_);
+        if (p.key.find('-') == std::string::npos) {
+          w.key(p.key);
+        } else {
+          underscore_key(p.key, key_);
+          w.key(key_);
+        }
         if (p.plain) {
           w.plain_string(p.value);
         } else {

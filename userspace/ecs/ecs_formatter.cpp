@@ -31,8 +31,6 @@ class EcsFormatter final : public EventFormatter {
       ids_->refresh();
       resolve_ids(model_, *ids_);
     }
-    // Documents run to about 2.5x the raw text (event.original plus the fields): one growth.
-    out.reserve(out.size() + event.text.size() * 3 + 1024);
     const enrich::SessionResult* session = nullptr;
     if (options_.session) {
       session_ = lookup_session(event);

@@ -41,6 +41,8 @@ class FieldMap {
     }
 
    private:
+    friend class FieldMap;
+    uint8_t hash_ = 0;  // hash(key)
     std::unique_ptr<char[]> own_;
     size_t own_cap_ = 0;
   };
@@ -56,15 +58,7 @@ class FieldMap {
   const Entry* begin() const { return entries_.data(); }
   const Entry* end() const { return entries_.data() + size_; }
 
-  Entry* find_entry(std::string_view key) {
-    // Most lookups are for keys a record does not have (enrichment probes for auid, res,
-    // exit, ...): a small bit filter answers those without a scan.
-    const unsigned h = hash(key);
-    if (!(bloom_[(h >> 6) & 3] & (uint64_t{1} << (h & 63)))) return nullptr;
-    for (size_t i = 0; i < size_; ++i)
-      if (same(entries_[i].key, key)) return &entries_[i];
-    return nullptr;
-  }
+  Entry* find_entry(std::string_view key) { return find_hashed(key, hash(key)); }
   const Entry* find_entry(std::string_view key) const {
     return const_cast<FieldMap*>(this)->find_entry(key);
   }
@@ -80,8 +74,9 @@ class FieldMap {
 
   // Sets key to a copy of value (last write wins, as in a Go map), returns the entry.
   Entry& set(std::string_view key, std::string_view value, bool quoted = false) {
-    Entry* e = find_entry(key);
-    if (!e) e = &append_entry(key);
+    const unsigned h = hash(key);
+    Entry* e = find_hashed(key, h);
+    if (!e) e = &append_hashed(key, h);
     e->assign(value);
     e->quoted = quoted;
     return *e;
@@ -89,27 +84,18 @@ class FieldMap {
   // Sets key to value without copying: value must outlive this map's use for the current
   // event (the event's text, a string literal, another map's entry of this event).
   Entry& set_view(std::string_view key, std::string_view value, bool quoted = false, bool plain = false) {
-    Entry* e = find_entry(key);
-    if (!e) e = &append_entry(key);
+    const unsigned h = hash(key);
+    Entry* e = find_hashed(key, h);
+    if (!e) e = &append_hashed(key, h);
     e->value = value;
     e->quoted = quoted;
     e->plain = plain;
     return *e;
   }
   // Adds a new entry without checking for an existing one (caller knows it is absent).
-  Entry& append_entry(std::string_view key) {
-    if (size_ == entries_.size()) entries_.emplace_back();
-    Entry& e = entries_[size_++];
-    const unsigned h = hash(key);
-    bloom_[(h >> 6) & 3] |= uint64_t{1} << (h & 63);
+  Entry& append_entry(std::string_view key) { return append_hashed(key, hash(key)); }
     // Records of one kind repeat their keys in the same order, so the slot reused from the
     // last event usually holds this key already: a compare is cheaper than a copy.
-    if (!same(e.key, key)) e.key.assign(key);
-    e.value = {};
-    e.quoted = false;
-    e.plain = false;
-    return e;
-  }
   friend void swap(FieldMap& a, FieldMap& b) noexcept {
     a.entries_.swap(b.entries_);
     std::swap(a.size_, b.size_);
@@ -127,6 +113,29 @@ class FieldMap {
   }
 
  private:
+  // Most lookups are for keys a record does not have (enrichment probes for auid, res,
+  // exit, ...): a small bit filter answers those without a scan; a scan compares keys only
+  // where the stored hash matches.
+  Entry* find_hashed(std::string_view key, unsigned h) {
+    if (!(bloom_[h >> 6] & (uint64_t{1} << (h & 63)))) return nullptr;
+    for (size_t i = 0; i < size_; ++i)
+      if (entries_[i].hash_ == h && same(entries_[i].key, key)) return &entries_[i];
+    return nullptr;
+  }
+  Entry& append_hashed(std::string_view key, unsigned h) {
+    if (size_ == entries_.size()) entries_.emplace_back();
+    Entry& e = entries_[size_++];
+    bloom_[h >> 6] |= uint64_t{1} << (h & 63);
+    // Records of one kind repeat their keys in the same order, so the slot reused from the
+    // last event usually holds this key already: a compare is cheaper than a copy.
+    if (e.hash_ != h || !same(e.key, key)) e.key.assign(key);
+    e.hash_ = static_cast<uint8_t>(h);
+    e.value = {};
+    e.quoted = false;
+    e.plain = false;
+    return e;
+  }
+
   // Keys are a few bytes: a byte loop beats a call to memcmp.
   static bool same(const std::string& a, std::string_view b) {
     if (a.size() != b.size()) return false;
