@@ -62,6 +62,13 @@ bool has_hyphen_twin(const FieldMap& data, std::string_view key) {
   return false;
 }
 
+// Keys are a few bytes: a loop beats a call to memchr.
+bool has_hyphen(std::string_view k) {
+  for (char c : k)
+    if (c == '-') return true;
+  return false;
+}
+
 void underscore_key(std::string_view k, std::string& out) {
   out.assign(k);
   std::replace(out.begin(), out.end(), '-', '_');
@@ -287,7 +294,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     } else {
       any_data = true;
     }
-    any_hyphen = any_hyphen || d.key.find('-') != std::string::npos;
+    any_hyphen = any_hyphen || has_hyphen(d.key);
   }
   if (any_data || any_socket) {
     w.lit("data").begin_object();
@@ -301,7 +308,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
         if (k == "id" || k.starts_with("socket_") != (pass == 1)) continue;
         if (pass == 1) k.remove_prefix(7);
         if (any_hyphen) {
-          if (k.find('-') != std::string_view::npos) {
+          if (has_hyphen(k)) {
             underscore_key(k, key_);
             k = key_;
           } else if (has_hyphen_twin(e.data, d.key)) {
@@ -351,7 +358,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
     for (size_t i = 0; i < e.npaths; ++i) {
       w.begin_object();
       for (const FieldMap::Entry& p : e.paths[i]) {
-        if (p.key.find('-') == std::string::npos) {
+        if (!has_hyphen(p.key)) {
           w.key(p.key);
         } else {
           underscore_key(p.key, key_);
