@@ -32,6 +32,17 @@ using std::chrono::milliseconds;
 
 namespace {
 
+std::string kernel_cmdline() {
+  std::string s;
+  if (FILE* f = std::fopen("/proc/cmdline", "r")) {
+    char buf[4096];
+    size_t k = std::fread(buf, 1, sizeof buf, f);
+    s.assign(buf, k);
+    std::fclose(f);
+  }
+  return s;
+}
+
 constexpr const char* kKey = "auspex_test";
 
 RuleItem item(RuleBytes b, std::string text, int line) {
@@ -327,6 +338,48 @@ TEST_F(AuditKernelTest, EnobufsIsCountedAndReadingGoesOn) {
   (void)receive_until(*src, u, [&](auto&) { return false; }, milliseconds(300));
   EXPECT_EQ(src->counters().enobufs.load(), 0u);
   ASSERT_TRUE(reader->restore().ok());
+  ASSERT_TRUE(src->restore().ok());
+}
+
+// A unicast reader too slow for its socket: the kernel's send fails (EAGAIN), the reader
+// sees ENOBUFS, kauditd puts the record on its retry queue and, when that fails too, hands it
+// to kauditd_hold_skb, which on a kernel booted without audit=1 (this machine) printk's it and
+// frees it WITHOUT counting it in `lost` (kernel/audit.c). So for auspex an unicast overrun
+// is real loss the kernel may not count: the reader must never stall, and ENOBUFS is
+// reported as loss (loss documents, stats). This test pins that fact, and that reading goes on.
+TEST_F(AuditKernelTest, UnicastOverrunLosesRecordsAndIsCounted) {
+  LiveConfig cfg;
+  cfg.data.receive_buffer = 32 * 1024;  // one exec event fits, 60 do not
+  auto src = open_source(SocketType::unicast, cfg);
+  ASSERT_TRUE(src);
+  auto before = src->control().get_status();
+  ASSERT_TRUE(before);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  ASSERT_TRUE(src->install(rules).ok());
+  const size_t n = 60;
+  run_program("/bin/true", static_cast<int>(n));  // ~540 records while nobody reads
+  std::vector<Record> u;
+  auto execs = [&] {
+    size_t k = 0;
+    for (const auto& r : u)
+      k += r.type == AUDIT_SYSCALL && r.text.find("key=\"auspex_test\"") != std::string::npos &&
+           r.text.find("comm=\"true\"") != std::string::npos;
+    return k;
+  };
+  (void)receive_until(*src, u, [&](auto&) { return execs() >= n; }, milliseconds(1500));
+  auto after = src->control().get_status();
+  ASSERT_TRUE(after);
+  const uint32_t lost = after->lost - before->lost;
+  std::printf("unicast overrun: %zu of %zu execs arrived, kernel lost +%u, enobufs %llu\n", execs(), n, lost,
+              (unsigned long long)src->counters().enobufs.load());
+  EXPECT_GT(src->counters().enobufs.load(), 0u) << "the socket did not overrun: the test proves nothing";
+  EXPECT_LT(execs(), n);
+  if (std::string(kernel_cmdline()).find("audit=1") == std::string::npos)
+    EXPECT_LT(execs() + lost, n) << "held records were counted after all: revise netlink/README.md";
+  // Not fatal: the registration stands and a later event arrives whole.
+  u.clear();
+  run_program("/bin/true", 1);
+  EXPECT_TRUE(receive_until(*src, u, [&](auto& r) { return has_exec_event(r); }));
   ASSERT_TRUE(src->restore().ok());
 }
 

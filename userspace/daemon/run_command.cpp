@@ -426,7 +426,9 @@ int run_main(Args args) {
       pipe.set_clock(0, now_ms());
       pipe.tick();
       last_tick = now;
-      (void)source.poll_status();
+      // No status poll here: receive_once polls every status_poll_interval. Each AUDIT_GET
+      // is a round trip answered from a kernel thread the kernel starts per reply; at every
+      // tick that was hundreds a second, with the reader not reading meanwhile.
     }
     if (now >= next_loss_check) {
       next_loss_check = now + std::chrono::seconds(1);

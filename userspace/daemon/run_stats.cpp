@@ -26,7 +26,7 @@ std::string metrics_text(const Stats& s) {
   p.counter("auspex_kernel_lost_since_start_total", "Records the kernel dropped since auspex started.",
             s.source->kernel_lost_since_open());
   p.gauge("auspex_kernel_backlog", "Records queued in the kernel.", s.source->kernel_backlog.load());
-  p.counter("auspex_enobufs_total", "Receive-buffer overruns (records the kernel dropped for us).",
+  p.counter("auspex_enobufs_total", "Receive-buffer overruns: records the kernel could not deliver (not always in its lost counter).",
             s.source->enobufs.load());
   p.counter("auspex_bad_records_total", "Records that did not parse.", s.bad_records.load());
   p.counter("auspex_rule_drift_total", "Checks that found our kernel rules changed behind our back.", s.rule_drift.load());

@@ -10,7 +10,10 @@ namespace netlink {
 struct Counters {
   std::atomic<uint64_t> records{0};        // records handed to the callback
   std::atomic<uint64_t> bytes{0};          // their payload bytes
-  std::atomic<uint64_t> enobufs{0};        // recv() ENOBUFS: the kernel dropped records for us
+  // recv() ENOBUFS: our socket overran and the kernel could not deliver records to us.
+  // Loss either way: multicast drops are never in the kernel's `lost`; unicast ones are
+  // retried, then dropped, and counted in `lost` only on kernels booted with audit=1.
+  std::atomic<uint64_t> enobufs{0};
   std::atomic<uint64_t> short_nlmsg_len{0};  // unicast nlmsg_len quirk seen (not a loss)
   std::atomic<uint64_t> malformed{0};      // datagrams whose lengths made no sense (kept)
   std::atomic<uint64_t> replace_pings{0};  // AUDIT_REPLACE: another process tried to take the pid
