@@ -239,6 +239,7 @@ TEST(EcsFormatter, EoeIsNotARawMessage) {
 #include "core/json_writer.h"
 #include "ecs/json_out.h"
 #include "ecs/normalization_table.h"
+#include "ecs/record_interpreter.h"
 
 namespace {
 
@@ -330,3 +331,56 @@ TEST(NormalizationTable, CategorizationStringsArePlainAscii) {
 }
 
 }  // namespace
+
+namespace {
+
+// Byte-by-byte reference of core::decode_kernel_hex: the check auparse makes, then pairs.
+size_t reference_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
+  auto nib = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+  out.clear();
+  if (s.empty() || s.size() % 2) return core::kNotKernelHex;
+  for (char c : s)
+    if (nib(c) < 0) return core::kNotKernelHex;
+  for (size_t i = 0; i < s.size(); i += 2) {
+    const char c = static_cast<char>(nib(s[i]) << 4 | nib(s[i + 1]));
+    if (c == '\0' && stop_at_nul) break;
+    out.push_back(c == '\0' ? ' ' : c);
+  }
+  return out.size();
+}
+
+}  // namespace
+
+// The fused check-and-decode (eight characters per step) against the reference, on every
+// length up to 70 and every alignment to the 8-byte steps: valid hex with NULs and high
+// bytes, and hex with one bad character (lower case, 'G', '@', '/', ':', 0x80+, NUL) at
+// any position; also decoded in place (dst == src), as the record interpreter may.
+TEST(KernelHex, FusedDecodeEqualsReference) {
+  std::mt19937 rng(11);
+  const char bad[] = {'a', 'f', 'G', '@', '/', ':', '\x80', '\xc6', '\0', ' ', 'g', '`'};
+  for (int round = 0; round < 40000; ++round) {
+    std::string bytes(rng() % 36, '\0');
+    for (char& c : bytes) c = rng() % 5 == 0 ? '\0' : static_cast<char>(rng());
+    std::string s;
+    for (char c : bytes) {
+      static constexpr char kDigits[] = "0123456789ABCDEF";
+      s.push_back(kDigits[(static_cast<unsigned char>(c) >> 4)]);
+      s.push_back(kDigits[c & 15]);
+    }
+    if (round % 3 == 0 && !s.empty()) s[rng() % s.size()] = bad[rng() % std::size(bad)];
+    if (round % 17 == 0) s.push_back('A');  // odd length
+    for (bool stop : {false, true}) {
+      std::string want;
+      const size_t want_n = reference_kernel_hex(s, want, stop);
+      std::string dst(s.size() / 2 + 1, '\x55');
+      const size_t n = core::decode_kernel_hex(s, dst.data(), stop);
+      ASSERT_EQ(n, want_n) << s << " stop=" << stop;
+      if (n != core::kNotKernelHex) ASSERT_EQ(dst.substr(0, n), want) << s;
+      std::string in_place = s;
+      const size_t m = core::decode_kernel_hex(in_place, in_place.data(), stop);
+      ASSERT_EQ(m, want_n) << s;
+      if (m != core::kNotKernelHex) ASSERT_EQ(in_place.substr(0, m), want) << s;
+      ASSERT_EQ(ecs::is_kernel_hex(s), reference_kernel_hex(s, want, false) != core::kNotKernelHex) << s;
+    }
+  }
+}

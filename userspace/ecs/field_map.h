@@ -39,6 +39,19 @@ class FieldMap {
       value = std::string_view(own_.get(), v.size());
       plain = false;
     }
+    // True when the value lives in this entry's own buffer.
+    bool value_is_own() const { return own_ && value.data() == own_.get(); }
+    // The entry's own buffer with room for n bytes, for a value decoded straight into it
+    // (then set value to it). The current value must not live there (value_is_own()).
+    char* own_room(size_t n) {
+      if (n > own_cap_) {
+        size_t cap = own_cap_ ? own_cap_ : 32;
+        while (cap < n) cap *= 2;
+        own_.reset(new char[cap]);
+        own_cap_ = cap;
+      }
+      return own_.get();
+    }
 
    private:
     friend class FieldMap;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/hex.h"
 #include "ecs/audit_names.h"
 #include "ecs/sockaddr.h"
 
@@ -149,6 +150,11 @@ void append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
   const size_t start = out.size();
   out.resize(start + s.size() / 2);
   char* dst = out.data() + start;
+  if (const size_t k = core::decode_kernel_hex(s, dst, stop_at_nul); k != core::kNotKernelHex) {
+    out.resize(start + k);
+    return;
+  }
+  // Not kernel hex (callers check first): pairs decoded as before, whatever they hold.
   size_t n = 0;
   for (size_t i = 0; i + 1 < s.size(); i += 2) {
     const char c = static_cast<char>(upper_hex(s[i]) << 4 | upper_hex(s[i + 1]));
@@ -264,12 +270,24 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
     m.erase("key");
   }
 
+  // Checked and decoded in one pass, straight into the entry's own buffer.
   auto decode = [&](std::string_view key, bool stop_at_nul) {
     FieldMap::Entry* e = m.find_entry(key);
-    if (!e || e->quoted || !is_kernel_hex(e->value)) return;
-    tmp_.clear();
-    append_kernel_hex(e->value, tmp_, stop_at_nul);
-    e->assign(tmp_);
+    if (!e || e->quoted) return;
+    const std::string_view v = e->value;
+    if (e->value_is_own()) {  // a rewritten record's copy: decode beside it, not over it
+      if (!is_kernel_hex(v)) return;
+      tmp_.clear();
+      append_kernel_hex(v, tmp_, stop_at_nul);
+      e->assign(tmp_);
+      return;
+    }
+    if (v.empty() || (v.size() & 1)) return;
+    char* dst = e->own_room(v.size() / 2);
+    const size_t n = core::decode_kernel_hex(v, dst, stop_at_nul);
+    if (n == core::kNotKernelHex) return;  // the value (a view of the record) is untouched
+    e->value = std::string_view(dst, n);
+    e->plain = false;
   };
   decode("cwd", false);
   decode("comm", false);
