@@ -384,3 +384,46 @@ TEST(KernelHex, FusedDecodeEqualsReference) {
     }
   }
 }
+
+namespace {
+
+// The formatter remembers id -> name answers (IdNameCache); a reloaded passwd/group file
+// must still show at once: a renamed user, a new one, a removed one, a renamed group.
+TEST(EcsFormatter, IdNamesFollowAReloadedDatabase) {
+  const std::string dir = ::testing::TempDir();
+  const std::string passwd = dir + "/reload_passwd", group = dir + "/reload_group";
+  auto write = [](const std::string& path, const char* text) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+  };
+  write(passwd, "root:x:0:0::/:/bin/sh\nalice:x:1000:1000::/:/bin/sh\n");
+  write(group, "root:x:0:\nstaff:x:1000:\n");
+  ecs::Options opt;
+  opt.passwd_file = passwd;
+  opt.group_file = group;
+  opt.id_recheck_interval_ms = 0;  // stat before every event
+  auto factory = ecs::make_ecs_factory(opt);
+  auto fmt = factory->make();
+  auto names = [&] {
+    auto ev = ecs_test::make_event(
+        {"type=SYSCALL msg=audit(1700000000.123:50): arch=c000003e syscall=2 success=yes exit=3 a0=1 a1=2 a2=3 a3=4 "
+         "items=0 ppid=1 pid=100 auid=1001 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 "
+         "fsgid=1000 tty=pts0 ses=3 comm=\"cat\" exe=\"/usr/bin/cat\" key=(null)"});
+    std::string out;
+    fmt->append(*ev, out);
+    simdjson::dom::parser p;
+    Flat flat = ecs_test::flatten(p.parse(out).value());
+    return flat["user.name"] + " " + flat["auditd.user.audit.name"] + " " + flat["user.group.name"];
+  };
+  EXPECT_EQ(names(), "\"alice\"  \"staff\"");
+  EXPECT_EQ(names(), "\"alice\"  \"staff\"");  // answered from the cache
+  // A different size, so the reload is seen even within one mtime tick.
+  write(passwd, "root:x:0:0::/:/bin/sh\nalicia:x:1000:1000::/:/bin/sh\nbob:x:1001:1001::/:/bin/sh\n");
+  write(group, "root:x:0:\nwheel2:x:1000:\n");
+  EXPECT_EQ(names(), "\"alicia\" \"bob\" \"wheel2\"");
+  write(passwd, "root:x:0:0::/:/bin/sh\n");
+  EXPECT_EQ(names(), "  \"wheel2\"");
+}
+
+}  // namespace

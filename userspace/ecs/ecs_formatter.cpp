@@ -29,7 +29,7 @@ class EcsFormatter final : public EventFormatter {
     coalescer_.build(event, model_, counters);
     if (ids_) {
       ids_->refresh();
-      resolve_ids(model_, *ids_);
+      resolve_ids(model_, *ids_, id_cache_);
     }
     const enrich::SessionResult* session = nullptr;
     if (options_.session) {
@@ -111,6 +111,7 @@ class EcsFormatter final : public EventFormatter {
   AuditEvent model_;
   DocumentWriter writer_;
   std::optional<enrich::IdResolver> ids_;
+  IdNameCache id_cache_;
 };
 
 }  // namespace

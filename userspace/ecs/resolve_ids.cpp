@@ -1,6 +1,28 @@
 #include "ecs/resolve_ids.h"
 
+#include <cstring>
+
 namespace ecs {
+
+std::string_view IdNameCache::lookup(const enrich::IdResolver& ids, std::string_view id, int group) {
+  if (ids.reloads() != reloads_seen_) {  // the tables the views point into are gone
+    for (auto& table : slots_)
+      for (Slot& s : table) s = {};
+    reloads_seen_ = ids.reloads();
+  }
+  // Ids of up to 7 bytes (every 32-bit id below 10^7) are cached; longer ones ask the tables.
+  if (id.empty() || id.size() > 7) return group ? ids.group_name(id) : ids.user_name(id);
+  uint64_t key = 0;
+  std::memcpy(&key, id.data(), id.size());
+  key |= static_cast<uint64_t>(id.size()) << 56;
+  Slot& s = slots_[group][(key * 0x9E3779B97F4A7C15ull) >> 58];
+  if (s.key != key) {
+    s.key = key;
+    s.name = group ? ids.group_name(id) : ids.user_name(id);
+  }
+  return s.name;
+}
+
 namespace {
 
 // A name auditd wrote for this id value in an ENRICHED log (any uid-kind key, or gid-kind),
@@ -15,19 +37,24 @@ std::string_view log_name(const AuditEvent& e, std::string_view id, bool group) 
   return {};
 }
 
-std::string_view lookup_user(const AuditEvent& e, const enrich::IdResolver& ids, std::string_view uid) {
+struct Ids {
+  const enrich::IdResolver& tables;
+  IdNameCache& cache;
+};
+
+std::string_view lookup_user(const AuditEvent& e, Ids ids, std::string_view uid) {
   if (uid.empty() || uid == "unset") return {};
   if (auto n = log_name(e, uid, false); !n.empty()) return n;
-  return ids.user_name(uid);
+  return ids.cache.user_name(ids.tables, uid);
 }
 
-std::string_view lookup_group(const AuditEvent& e, const enrich::IdResolver& ids, std::string_view gid) {
+std::string_view lookup_group(const AuditEvent& e, Ids ids, std::string_view gid) {
   if (gid.empty() || gid == "unset") return {};
   if (auto n = log_name(e, gid, true); !n.empty()) return n;
-  return ids.group_name(gid);
+  return ids.cache.group_name(ids.tables, gid);
 }
 
-void complete(const AuditEvent& e, Entity& ent, const enrich::IdResolver& ids, bool group) {
+void complete(const AuditEvent& e, Entity& ent, Ids ids, bool group) {
   if (ent.id.empty() == ent.name.empty()) return;  // nothing set, or both known
   if (!ent.id.empty()) {
     ent.name.assign(group ? lookup_group(e, ids, ent.id) : lookup_user(e, ids, ent.id));
@@ -39,13 +66,14 @@ void complete(const AuditEvent& e, Entity& ent, const enrich::IdResolver& ids, b
         return;
       }
     }
-    ent.id.assign(group ? ids.group_id(ent.name) : ids.user_id(ent.name));
+    ent.id.assign(group ? ids.tables.group_id(ent.name) : ids.tables.user_id(ent.name));
   }
 }
 
 }  // namespace
 
-void resolve_ids(AuditEvent& e, const enrich::IdResolver& ids) {
+void resolve_ids(AuditEvent& e, const enrich::IdResolver& tables, IdNameCache& cache) {
+  const Ids ids{tables, cache};
   // Views returned by the lookups point into e.log_names or the resolver, never into the
   // string being assigned, so assign() is safe.
   if (auto v = lookup_user(e, ids, e.actor_primary); !v.empty()) e.actor_primary.assign(v);
