@@ -48,6 +48,8 @@ std::string metrics_text(const Stats& s) {
   p.counter("auspex_dropped_events_total", "Events that lost records at our queue.", s.pipe->dropped_events());
   if (s.session) {
     p.counter("auspex_session_enriched_total", "Documents with session metadata.", s.session->enriched());
+    p.counter("auspex_session_cached_total",
+              "Documents enriched from the worker's cache (no tree lookup, no lock).", s.session->cached());
     for (auto m : {enrich::SessionMiss::kNoPid, enrich::SessionMiss::kNotFound, enrich::SessionMiss::kTimedOut})
       p.counter("auspex_session_missed_total", "Documents without session metadata, by reason.", s.session->missed(m),
                 std::string("reason=\"") + enrich::to_string(m) + "\"");
@@ -121,6 +123,7 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
     for (auto m : {enrich::SessionMiss::kNoPid, enrich::SessionMiss::kNotFound, enrich::SessionMiss::kTimedOut})
       w.key(enrich::to_string(m)).unsigned_number(s.session->missed(m));
     w.key("exe_differs").unsigned_number(s.session->exe_differs());
+    w.key("cached").unsigned_number(s.session->cached());
     w.end_object();
   }
   if (s.tree) {

@@ -161,35 +161,15 @@ void write_raw_line(JsonOut& w, const reassembly::Event& raw, size_t i, std::str
 namespace {
 
 // Session View fields of the event's process (SESSION_VIEW.md §1, §3): audit values win for
-// pid, parent.pid, name, executable, args and working_directory, the tree adds entity ids,
-// start, tty, users and the leaders. Written as members of `process` into json.
-void session_members(const enrich::SessionResult& s, const enrich::SessionEnricher& enricher, std::string& json,
-                     std::string& parent_json) {
+// pid, parent.pid, name, executable, args and working_directory; the tree adds entity ids,
+// start, tty, users and the leaders, rendered once per process by the enricher
+// (proctree::render_session_members). Written as members of `process` into json.
+void session_members(const enrich::SessionResult& s, std::string& json, std::string& parent_json) {
   json.clear();
   parent_json.clear();
-  if (s.miss != enrich::SessionMiss::kNone || !s.info) return;
-  const proctree::ProcessInfo& info = *s.info;
-  const proctree::HostClock& clock = enricher.clock();
-  core::JsonWriter w(json);
-  w.begin_object();
-  proctree::write_process_fields(w, info.self, clock, /*audit_fields=*/false);
-  if (info.self.has_tty()) {
-    w.key("tty").begin_object().key("char_device").begin_object();
-    w.key("major").number(info.self.tty_major).key("minor").number(info.self.tty_minor);
-    w.end_object().end_object();
-  }
-  proctree::write_leader(w, "group_leader", info.has_group_leader, info.group_leader, info.self, clock);
-  proctree::write_leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
-  proctree::write_leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
-  w.end_object();
-  json = json.substr(1, json.size() - 2);  // members only
-  if (info.has_parent) {
-    core::JsonWriter pw(parent_json);
-    pw.begin_object();
-    proctree::write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
-    pw.end_object();
-    parent_json = parent_json.substr(1, parent_json.size() - 2);
-  }
+  if (s.miss != enrich::SessionMiss::kNone || !s.view) return;
+  json = s.view->members;
+  parent_json = s.view->parent_members;
 }
 
 }  // namespace
@@ -426,7 +406,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   const bool has_pid = parse_long(p.pid, pid);
   const bool has_ppid = parse_long(p.ppid, ppid);
   if (session && session->info && options_.session) {
-    session_members(*session, *options_.session, session_json_, session_parent_json_);
+    session_members(*session, session_json_, session_parent_json_);
   } else {
     session_json_.clear();
     session_parent_json_.clear();

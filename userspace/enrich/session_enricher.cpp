@@ -1,5 +1,8 @@
 #include "enrich/session_enricher.h"
 
+#include <array>
+
+#include "proctree/ecs_json.h"
 #include "proctree/service.h"
 
 namespace enrich {
@@ -20,32 +23,86 @@ void SessionEnricher::observe_exec(const proctree::AuditExec& e) { service_.on_a
 void SessionEnricher::observe_exit(const proctree::AuditExit& e) { service_.on_audit_exit(e); }
 void SessionEnricher::observe_setsid(const proctree::AuditSetsid& e) { service_.on_audit_setsid(e); }
 
+namespace {
+
+// One thread's recent results, direct-mapped by pid. An entry is good while the tree's
+// generation is the one it was read under (no exec, exit, setsid, setpgid, reparenting or
+// reaping since), for events no older than the process's start (a live record is the newest
+// of its pid), and when the event names the same executable.
+struct CacheEntry {
+  uint64_t owner = 0;
+  uint64_t generation = 0;
+  int32_t pid = 0;
+  int64_t start_unix_ms = 0;
+  std::shared_ptr<const SessionView> view;
+};
+constexpr size_t kCacheSlots = 512;
+thread_local std::array<CacheEntry, kCacheSlots> t_cache;
+
+CacheEntry& slot(int32_t pid) { return t_cache[static_cast<uint32_t>(pid) % kCacheSlots]; }
+
+}  // namespace
+
+uint64_t SessionEnricher::next_id() {
+  static std::atomic<uint64_t> ids{1};
+  return ids.fetch_add(1, std::memory_order_relaxed);
+}
+
 SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe, bool settled) {
   SessionResult r;
   if (pid <= 0) {
     r.miss = SessionMiss::kNoPid;
-  } else {
-    proctree::LookupResult l = service_.lookup(pid, event_unix_ns, max_wait_, exe, settled);
-    switch (l.status) {
-      case proctree::LookupStatus::kFound:
-        r.miss = SessionMiss::kNone;
-        r.info = std::move(l.info);
-        break;
-      case proctree::LookupStatus::kNotFound: r.miss = SessionMiss::kNotFound; break;
-      case proctree::LookupStatus::kTimedOut: r.miss = SessionMiss::kTimedOut; break;
-      case proctree::LookupStatus::kExeMismatch:
-        // Same process (pid and start time), another image: the audit record names the exe
-        // through symlinks resolved (/bin -> /usr/bin) or the process exec'd again since.
-        // entity_id and leaders do not change on exec, and the document takes name and
-        // executable from the audit records, so the event is enriched; counted apart.
-        r.miss = SessionMiss::kNone;
-        r.info = std::move(l.info);
-        exe_differs_.fetch_add(1, std::memory_order_relaxed);
-        break;
+    missed_[static_cast<size_t>(r.miss)].fetch_add(1, std::memory_order_relaxed);
+    return r;
+  }
+  if (settled) {
+    const CacheEntry& c = slot(pid);
+    if (c.owner == id_ && c.pid == pid && c.generation == service_.generation() &&
+        event_unix_ns / 1'000'000 >= c.start_unix_ms &&
+        (exe.empty() || (c.view->info.self.image && c.view->info.self.image->executable == exe))) {
+      r.miss = SessionMiss::kNone;
+      r.view = c.view;
+      r.info = &r.view->info;
+      enriched_.fetch_add(1, std::memory_order_relaxed);
+      cached_.fetch_add(1, std::memory_order_relaxed);
+      return r;
     }
   }
-  if (r.miss == SessionMiss::kNone) enriched_.fetch_add(1, std::memory_order_relaxed);
-  else missed_[static_cast<size_t>(r.miss)].fetch_add(1, std::memory_order_relaxed);
+  proctree::LookupResult l = service_.lookup(pid, event_unix_ns, max_wait_, exe, settled);
+  switch (l.status) {
+    case proctree::LookupStatus::kFound: r.miss = SessionMiss::kNone; break;
+    case proctree::LookupStatus::kNotFound: r.miss = SessionMiss::kNotFound; break;
+    case proctree::LookupStatus::kTimedOut: r.miss = SessionMiss::kTimedOut; break;
+    case proctree::LookupStatus::kExeMismatch:
+      // Same process (pid and start time), another image: the audit record names the exe
+      // through symlinks resolved (/bin -> /usr/bin) or the process exec'd again since.
+      // entity_id and leaders do not change on exec, and the document takes name and
+      // executable from the audit records, so the event is enriched; counted apart.
+      r.miss = SessionMiss::kNone;
+      exe_differs_.fetch_add(1, std::memory_order_relaxed);
+      break;
+  }
+  if (r.miss != SessionMiss::kNone || !l.info) {
+    if (r.miss == SessionMiss::kNone) r.miss = SessionMiss::kNotFound;
+    missed_[static_cast<size_t>(r.miss)].fetch_add(1, std::memory_order_relaxed);
+    return r;
+  }
+  auto view = std::make_shared<SessionView>();
+  view->info = std::move(*l.info);
+  proctree::render_session_members(view->info, clock_, view->members, view->parent_members);
+  r.view = std::move(view);
+  r.info = &r.view->info;
+  enriched_.fetch_add(1, std::memory_order_relaxed);
+  // Only a live process's record is the newest of its pid for every later event; only a
+  // found one (not another image) is what a settled event of this executable finds.
+  if (l.status == proctree::LookupStatus::kFound && !r.info->self.exited) {
+    CacheEntry& c = slot(pid);
+    c.owner = id_;
+    c.generation = l.generation;
+    c.pid = pid;
+    c.start_unix_ms = clock_.start_unix_ms(r.info->self.key.start_ticks);
+    c.view = r.view;
+  }
   return r;
 }
 

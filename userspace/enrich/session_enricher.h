@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "proctree/audit_facts.h"
@@ -35,19 +37,33 @@ enum class SessionMiss : uint8_t {
 
 const char* to_string(SessionMiss m);
 
+// A found process, rendered once: shared by every event that finds the same process while
+// the tree has not changed (see SessionEnricher::lookup).
+struct SessionView {
+  proctree::ProcessInfo info;
+  std::string members;         // process.* members the tree adds (render_session_members)
+  std::string parent_members;  // process.parent.* members the tree adds
+};
+
 struct SessionResult {
   SessionMiss miss = SessionMiss::kNoPid;
-  std::optional<proctree::ProcessInfo> info;  // set when miss == kNone
+  std::shared_ptr<const SessionView> view;      // set when miss == kNone
+  const proctree::ProcessInfo* info = nullptr;  // &view->info, or null
 };
 
 class SessionEnricher {
  public:
   SessionEnricher(proctree::Service& service, proctree::HostClock clock,
                   std::chrono::milliseconds max_wait = std::chrono::milliseconds(500))
-      : service_(service), clock_(std::move(clock)), max_wait_(max_wait) {}
+      : service_(service), clock_(std::move(clock)), max_wait_(max_wait), id_(next_id()) {}
 
   // pid from the SYSCALL (or user) record, the event's time, its exe= (may be empty).
   // settled: the event's syscall changes nothing the tree tracks (not exec/setsid/setpgid).
+  //
+  // Settled events of a live process that this thread found before, with the tree's
+  // generation unchanged since, reuse that rendered result: no lock, no tree walk, no
+  // rendering (the common case: a process's events come in runs). Each calling thread has
+  // its own small cache; call from the same threads for the life of the enricher.
   SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe, bool settled = false);
 
   // What the procfs backend learns from audit (SESSION_VIEW.md §4): successful execve,
@@ -61,13 +77,18 @@ class SessionEnricher {
   uint64_t missed(SessionMiss m) const { return missed_[static_cast<size_t>(m)].load(std::memory_order_relaxed); }
   // Enriched events whose exe= differs from the tree's image (symlinks, a later exec).
   uint64_t exe_differs() const { return exe_differs_.load(std::memory_order_relaxed); }
+  // Enriched events answered from the calling thread's cache (no tree lookup).
+  uint64_t cached() const { return cached_.load(std::memory_order_relaxed); }
 
  private:
+  static uint64_t next_id();
   proctree::Service& service_;
   proctree::HostClock clock_;
   std::chrono::milliseconds max_wait_;
   std::atomic<uint64_t> enriched_{0};
   std::atomic<uint64_t> exe_differs_{0};
+  std::atomic<uint64_t> cached_{0};
+  const uint64_t id_;  // tells this enricher's entries in a thread's cache from another's
   std::array<std::atomic<uint64_t>, static_cast<size_t>(SessionMiss::kCount)> missed_{};
 };
 

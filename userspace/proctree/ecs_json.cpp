@@ -48,6 +48,32 @@ void write_leader(core::JsonWriter& w, const char* name, bool has, const Process
   w.end_object();
 }
 
+void render_session_members(const ProcessInfo& info, const HostClock& clock, std::string& members,
+                            std::string& parent_members) {
+  members.clear();
+  parent_members.clear();
+  core::JsonWriter w(members);
+  w.begin_object();
+  write_process_fields(w, info.self, clock, /*audit_fields=*/false);
+  if (info.self.has_tty()) {
+    w.key("tty").begin_object().key("char_device").begin_object();
+    w.key("major").number(info.self.tty_major).key("minor").number(info.self.tty_minor);
+    w.end_object().end_object();
+  }
+  write_leader(w, "group_leader", info.has_group_leader, info.group_leader, info.self, clock);
+  write_leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
+  write_leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
+  w.end_object();
+  members = members.substr(1, members.size() - 2);
+  if (info.has_parent) {
+    core::JsonWriter pw(parent_members);
+    pw.begin_object();
+    write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
+    pw.end_object();
+    parent_members = parent_members.substr(1, parent_members.size() - 2);
+  }
+}
+
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,
                         const HostClock& c, int64_t boot_to_unix_ns) {
   const Process& p = info.self;

@@ -20,6 +20,12 @@ void write_process_fields(core::JsonWriter& w, const Process& p, const HostClock
 void write_leader(core::JsonWriter& w, const char* name, bool has, const Process& leader,
                   const Process& self, const HostClock& c);
 
+// What the tree adds to an audit document's `process` (SESSION_VIEW.md §1, §3): the
+// members (no braces) of `process` — entity_id, start, interactive, user, group, tty and the
+// group, session and entry leaders — and of `process.parent` (empty without a parent).
+void render_session_members(const ProcessInfo& info, const HostClock& clock, std::string& members,
+                            std::string& parent_members);
+
 // Appends one JSON object (no newline). boot_to_unix_ns converts CLOCK_BOOTTIME stamps.
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,
                         const HostClock& clock, int64_t boot_to_unix_ns);

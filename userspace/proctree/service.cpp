@@ -100,7 +100,13 @@ void Service::run() {
     Service* s;
     void on_event(const TreeEvent& e) override {
       std::lock_guard lock(s->mu_);
+      const uint64_t evicted = s->tree_.stats().evicted;
       s->tree_.apply(e);
+      // A fork adds a process and changes no tracked one, unless the cap evicted a record
+      // (a leader someone's lookup names). A reused pid needs no bump: its previous
+      // process's exit did that.
+      if (e.kind != EventKind::kFork || s->tree_.stats().evicted != evicted)
+        s->generation_.fetch_add(1, std::memory_order_release);
     }
   } sink;
   sink.s = this;
@@ -123,7 +129,7 @@ void Service::run() {
       // before `before` was submitted before it, and this poll's consume has read it.
       watermark_ns_ = std::max(watermark_ns_, before);
       if (std::chrono::steady_clock::now() >= next_reap) {
-        tree_.reap(boottime_now_ns());
+        if (tree_.reap(boottime_now_ns()) > 0) generation_.fetch_add(1, std::memory_order_release);
         next_reap = std::chrono::steady_clock::now() + options_.reap_interval;
       }
     }
@@ -165,6 +171,7 @@ LookupResult Service::lookup(int32_t pid, int64_t event_unix_ns, std::chrono::mi
       ++found_;
       out.status = LookupStatus::kFound;
       out.info = std::move(known);
+      out.generation = generation_.load(std::memory_order_relaxed);
       return out;
     }
   }
@@ -178,6 +185,7 @@ LookupResult Service::lookup(int32_t pid, int64_t event_unix_ns, std::chrono::mi
     if (caught_up_.wait_until(lock, deadline) == std::cv_status::timeout) break;
   }
   out.info = tree_.lookup(pid, at);
+  out.generation = generation_.load(std::memory_order_relaxed);
   if (!caught_up) {
     out.status = LookupStatus::kTimedOut;  // info, if any, may be stale: the caller decides
   } else if (!out.info) {

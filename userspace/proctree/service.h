@@ -60,6 +60,7 @@ enum class LookupStatus {
 struct LookupResult {
   LookupStatus status = LookupStatus::kNotFound;
   std::optional<ProcessInfo> info;  // set for kFound and kExeMismatch
+  uint64_t generation = 0;          // generation() when info was read
 };
 
 struct ServiceStats {
@@ -101,6 +102,13 @@ class Service {
   void on_audit_exit(const AuditExit& e);
   void on_audit_setsid(const AuditSetsid& e);
 
+  // Changes each time the tree applies something that can change what a lookup of an
+  // already tracked, live process returns (exec, exit, setsid, setpgid, reparenting, a
+  // record reaped or evicted); a fork of a new process does not change it. A caller may
+  // keep what a lookup returned, and what it made of it, for as long as this stays equal to
+  // LookupResult::generation: the lock-free path of enrich::SessionEnricher.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
   ServiceStats stats() const;
   std::string_view backend() const { return source_->name(); }
   void stop();
@@ -117,6 +125,7 @@ class Service {
   ProcessTree tree_;
   uint64_t watermark_ns_ = 0;  // every kernel event with ts below it has been applied
   std::atomic<int> waiters_{0};
+  std::atomic<uint64_t> generation_{1};  // written under mu_
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0},
