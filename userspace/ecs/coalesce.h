@@ -38,8 +38,9 @@ class Coalescer {
   void add_fields_to_data(RecordData& rec, std::string_view type_name, AuditEvent& out);
 
   RecordInterpreter interpreter_;
-  std::vector<RecordData> records_;
-  std::vector<std::string> type_names_;
+  std::vector<RecordData> records_;           // by record index
+  std::vector<std::string_view> type_names_;  // static names, or into unknown_names_
+  std::vector<std::string> unknown_names_;    // "UNKNOWN[N]" by record index
   std::vector<size_t> live_;  // indexes of non-EOE records
   ExecveArgs execve_;
   std::string scratch_;

@@ -6,6 +6,7 @@
 // Values go through core::json_escape (hostile-input safe).
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -133,13 +134,19 @@ class JsonOut {
   }
 
  private:
+  // [a-zA-Z0-9_.@-]: one table load per byte instead of a chain of range compares.
   static bool plain(std::string_view k) {
-    for (char c : k) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-                      c == '@' || (c >= 'A' && c <= 'Z');
-      if (!ok) return false;
-    }
-    return true;
+    static constexpr auto kPlain = [] {
+      std::array<uint8_t, 256> t{};
+      for (int c = 'a'; c <= 'z'; ++c) t[c] = 1;
+      for (int c = 'A'; c <= 'Z'; ++c) t[c] = 1;
+      for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+      t['_'] = t['-'] = t['.'] = t['@'] = 1;
+      return t;
+    }();
+    uint8_t all = 1;
+    for (char c : k) all &= kPlain[static_cast<unsigned char>(c)];
+    return all != 0;
   }
   void room(size_t n) {
     if (static_cast<size_t>(end_ - p_) >= n) [[likely]]

@@ -24,14 +24,22 @@ constexpr auto kUpperHex = [] {
 
 inline int upper_hex(char c) { return kUpperHex[static_cast<unsigned char>(c)]; }
 
+// Key bytes we keep: bit 0 for every record ([a-z0-9_-]), bit 1 for EXECVE's aN[i] too.
+constexpr auto kKeyChar = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = 3;
+  for (int c = '0'; c <= '9'; ++c) t[c] = 3;
+  t['_'] = t['-'] = 3;
+  t['['] = t[']'] = 2;
+  return t;
+}();
+
 bool key_chars_ok(std::string_view k, bool allow_brackets) {
   if (k.empty()) return false;
-  for (char c : k) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-                    (allow_brackets && (c == '[' || c == ']'));
-    if (!ok) return false;
-  }
-  return true;
+  const uint8_t need = allow_brackets ? 2 : 1;
+  uint8_t all = 3;
+  for (char c : k) all &= kKeyChar[static_cast<unsigned char>(c)];
+  return (all & need) != 0;
 }
 
 std::string_view trim_quotes_space(std::string_view v) {
