@@ -427,3 +427,33 @@ TEST(EcsFormatter, IdNamesFollowAReloadedDatabase) {
 }
 
 }  // namespace
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace {
+
+// json_escape reads the last 1-15 bytes of a string as one vector when that cannot cross
+// into the next page: strings that end right before an unmapped page, at every length and
+// page offset near the boundary, must escape correctly and not fault.
+TEST(JsonEscape, TailNextToAnUnmappedPage) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  char* base = static_cast<char*>(mem);
+  ASSERT_EQ(mprotect(base + page, page, PROT_NONE), 0);
+  std::mt19937 rng(5);
+  for (size_t len = 0; len <= 40; ++len) {
+    for (int round = 0; round < 20; ++round) {
+      char* s = base + page - len;
+      for (size_t i = 0; i < len; ++i) s[i] = rng() % 7 == 0 ? "\"\\\n\x01\xff"[rng() % 5] : static_cast<char>('a' + rng() % 26);
+      const std::string_view in(s, len);
+      std::string got;
+      core::json_append_string(got, in);
+      ASSERT_EQ(got, reference_escape(in)) << "length " << len;
+    }
+  }
+  munmap(mem, 2 * page);
+}
+
+}  // namespace

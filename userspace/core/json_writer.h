@@ -17,8 +17,9 @@ namespace core {
 // Appends s as a JSON string literal (with quotes) to out.
 void json_append_string(std::string& out, std::string_view s);
 
-// The most bytes json_escape writes for n input bytes (\u00XX and \ufffd take 6).
-inline constexpr size_t json_escape_bound(size_t n) { return 6 * n; }
+// The room json_escape needs for n input bytes: \u00XX and \ufffd take 6, and 16 bytes
+// of slack let it store a whole vector at the tail of a string.
+inline constexpr size_t json_escape_bound(size_t n) { return 6 * n + 16; }
 
 // Writes the escaped text of s (no quotes) at dst and returns the end of what it wrote.
 // dst must have room for json_escape_bound(s.size()) bytes; bytes between the returned end
