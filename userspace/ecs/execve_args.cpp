@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/hex.h"
 #include "ecs/record_interpreter.h"
 
 namespace ecs {
@@ -21,12 +22,19 @@ bool parse_arg_key(std::string_view k, uint64_t& n, int& kind) {
   return false;
 }
 
+// Kernel hex is checked and decoded in one pass; text that is not hex is appended as is.
 void append_value(const FieldMap::Entry& e, std::string& out) {
-  if (!e.quoted && is_kernel_hex(e.value)) {
-    append_kernel_hex(e.value, out, true);
-  } else {
-    out.append(e.value);
+  if (!e.quoted && !e.value.empty() && e.value.size() % 2 == 0) {
+    const size_t start = out.size();
+    out.resize(start + e.value.size() / 2);
+    const size_t n = core::decode_kernel_hex(e.value, out.data() + start, true);
+    if (n != core::kNotKernelHex) {
+      out.resize(start + n);
+      return;
+    }
+    out.resize(start);
   }
+  out.append(e.value);
 }
 
 }  // namespace
