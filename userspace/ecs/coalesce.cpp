@@ -161,23 +161,24 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
   // next event); a record's keys are unique, so no target map needs a lookup first.
   for (const FieldMap::Entry& e : rec.fields) {
     const std::string_view k = e.key;  // compares on views: no call per compare
-    if (k == "result") {
+    // Most keys go to data: their last and first bytes rule out the others cheaply
+    // (result: 't'; ses: 's'; *uid, *gid: 'd'; subj_*: first 's').
+    const char last = k.empty() ? '\0' : k.back();
+    if (last == 't' && k == "result") {
       out.result.assign(e.value);
-    } else if (k == "ses") {
+    } else if (last == 's' && k == "ses") {
       out.session.assign(e.value);
-    } else {
+    } else if (last == 'd' && ends_with_id(k)) {
       if (k == "auid") out.actor_primary.assign(e.value);
       if (k == "uid") out.actor_secondary.assign(e.value);
-      if (ends_with_id(k)) {
-        out.user_ids.append_entry(k).value = e.value;
-      } else if (k.starts_with("subj_")) {
-        out.user_selinux.append_entry(k.substr(5)).value = e.value;
-      } else {
-        FieldMap::Entry& d = out.data.append_entry(k);
-        d.value = e.value;
-        d.quoted = e.quoted;
-        d.plain = e.plain;
-      }
+      out.user_ids.append_entry_like(e).value = e.value;
+    } else if (!k.empty() && k.front() == 's' && k.starts_with("subj_")) {
+      out.user_selinux.append_entry(k.substr(5)).value = e.value;
+    } else {
+      FieldMap::Entry& d = out.data.append_entry_like(e);
+      d.value = e.value;
+      d.quoted = e.quoted;
+      d.plain = e.plain;
     }
   }
   if (rec.has_tags) out.tags = rec.tags;
@@ -219,11 +220,11 @@ void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {
 
 void Coalescer::add_fields_to_data(RecordData& rec, std::string_view type_name, AuditEvent& out) {
   for (FieldMap::Entry& e : rec.fields) {
-    if (out.data.contains(e.key)) {
+    if (out.data.contains_like(e)) {
       out.warnings.push_back("duplicate key (" + e.key + ") from " + std::string(type_name) + " message");
       continue;
     }
-    FieldMap::Entry& d = out.data.append_entry(e.key);
+    FieldMap::Entry& d = out.data.append_entry_like(e);
     d.value = e.value;
     d.plain = e.plain;
   }

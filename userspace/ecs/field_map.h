@@ -121,6 +121,12 @@ class FieldMap {
   }
   // Adds a new entry without checking for an existing one (caller knows it is absent).
   Entry& append_entry(std::string_view key) { return append_hashed(key, hash(key)); }
+  // The same for the key of an entry of another map, whose stored hash is reused.
+  Entry& append_entry_like(const Entry& other) { return append_hashed(other.key, other.hash_); }
+  // Whether this map has the key of an entry of another map (its stored hash reused).
+  bool contains_like(const Entry& other) const {
+    return const_cast<FieldMap*>(this)->find_hashed(other.key, other.hash_) != nullptr;
+  }
     // Records of one kind repeat their keys in the same order, so the slot reused from the
     // last event usually holds this key already: a compare is cheaper than a copy.
   friend void swap(FieldMap& a, FieldMap& b) noexcept {
