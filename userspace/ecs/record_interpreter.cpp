@@ -107,7 +107,9 @@ bool rewrite_selinux_avc(std::string_view body, std::string& out) {
   return true;
 }
 
-void split_selinux_context(FieldMap& fields, std::string_view key, std::string& value) {
+// Most records have no such field: inlined, the absent case is a constant hash and one
+// filter test.
+[[gnu::always_inline]] inline void split_selinux_context(FieldMap& fields, std::string_view key, std::string& value) {
   FieldMap::Entry* e = fields.find_entry(key);
   if (!e) return;
   value.assign(e->value);  // erase may hand the entry's buffer to the next set()
@@ -279,7 +281,8 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
   }
 
   // Checked and decoded in one pass, straight into the entry's own buffer.
-  auto decode = [&](std::string_view key, bool stop_at_nul) {
+  // Inlined at each use, so the key's hash is a constant.
+  auto decode = [&](std::string_view key, bool stop_at_nul) __attribute__((always_inline)) {
     FieldMap::Entry* e = m.find_entry(key);
     if (!e || e->quoted) return;
     const std::string_view v = e->value;
