@@ -38,6 +38,18 @@ static __always_inline void count(__u32 cause)
 		__sync_fetch_and_add(v, 1);
 }
 
+/* Wake the consumer only once the ring is filling up: it drains every 50 ms anyway
+ * (proctree::Service), and a lookup that needs the newest events wakes it itself. An epoll
+ * wake-up per fork, exec and exit was the tree thread's main cost on a busy machine. 1 MiB
+ * is an eighth of the ring: ~150 exec events, or tens of ms of a fork storm. */
+#define AUSPEX_WAKEUP_BYTES (1024 * 1024)
+
+static __always_inline void submit(void *e)
+{
+	__u64 queued = bpf_ringbuf_query(&auspex_events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(e, queued > AUSPEX_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline void *reserve(__u64 size, __u32 kind)
 {
 	struct auspex_hdr *h = bpf_ringbuf_reserve(&auspex_events, size, 0);
@@ -107,7 +119,7 @@ int BPF_PROG(auspex_fork, struct task_struct *parent, struct task_struct *child)
 	e->parent_pid = parent->tgid;
 	e->parent_start_boottime = parent->group_leader->start_boottime;
 	e->pad0 = 0;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -217,7 +229,7 @@ int BPF_PROG(auspex_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 				       e->tail + exe_off, &flags, AUSPEX_EXEC_EXE_COMPLETE,
 				       AUSPEX_EXEC_EXE_TRUNCATED, AUSPEX_CNT_EXE_TRUNCATED);
 	e->flags = flags;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -239,7 +251,7 @@ int BPF_PROG(auspex_exit, struct task_struct *p, bool group_dead)
 	else
 		e->exit_code = p->exit_code;
 	e->pad0 = 0;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -260,7 +272,7 @@ int BPF_PROG(auspex_sys_exit, struct pt_regs *regs, long ret)
 		if (!e)
 			return 0;
 		fill_task(&e->task, t);
-		bpf_ringbuf_submit(e, 0);
+		submit(e);
 		return 0;
 	}
 	struct auspex_setpgid *e = reserve(sizeof(*e), AUSPEX_EV_SETPGID);
@@ -275,6 +287,6 @@ int BPF_PROG(auspex_sys_exit, struct pt_regs *regs, long ret)
 		pgid = pid;
 	e->target_pid = pid;
 	e->target_pgid = pgid;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }

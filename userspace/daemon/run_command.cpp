@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -415,7 +416,15 @@ int run_main(Args args) {
   constexpr size_t kFullRead = 1024;
   int rc = 0;
   while (!g_stop.load()) {
-    auto got = source.receive_once(on_record, std::chrono::milliseconds(20));
+    // With nothing in flight and nothing to inject no event can time out: a quiet system
+    // then wakes 4 times a second instead of 50 (each tick wakes every worker and the
+    // writer). Stats lines still come on time.
+    const bool waiting = pipe.in_flight() > 0 || pipe.has_pending_documents();
+    auto idle_tick = std::chrono::milliseconds(waiting ? 20 : 250);
+    if (config.stats_interval_s > 0)
+      idle_tick = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(next_stats - std::chrono::steady_clock::now()),
+                             std::chrono::milliseconds(1), idle_tick);
+    auto got = source.receive_once(on_record, idle_tick);
     if (!got) {
       std::fprintf(stderr, "auspex run: receiving failed: %s\n", got.error().message.c_str());
       rc = 1;
@@ -430,8 +439,8 @@ int run_main(Args args) {
     if (*got > 0 && *got < kFullRead) std::this_thread::sleep_for(kCoalesce);
     const auto now = std::chrono::steady_clock::now();
     // Tick soon after records arrive (latency: an event closed by EOE goes out at the next
-    // tick), and every 20 ms anyway so timeouts fire on a quiet system.
-    if (now - last_tick >= std::chrono::milliseconds(*got ? 2 : 20)) {
+    // tick), and every 20 ms while events are open so their timeouts fire.
+    if (now - last_tick >= (*got ? std::chrono::milliseconds(2) : idle_tick)) {
       pipe.set_clock(0, now_ms());
       pipe.tick();
       last_tick = now;

@@ -76,6 +76,8 @@ class ShardedReassembly {
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
   size_t queued_ticks() const;
   size_t in_flight() const;
+  // Documents given to add_document that the next tick will carry.
+  bool has_pending_documents() const { return !pending_docs_.empty(); }
   // Milliseconds from event timestamp to write at percentile p (0..100), over every
   // document so far; -1 before the first (or when measure_latency is off).
   int64_t latency_percentile(double p) const;
