@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,10 +160,22 @@ void expect_capabilities_dropped(pid_t pid) {
   EXPECT_GE(threads, 3u);  // main, reassembly workers, writer, tree
 }
 
+// priority_boost (default 4, as auditd): the reader (main thread) runs at nice -4 relative to
+// how it was started; field 19 of /proc/PID/stat.
+int nice_of(pid_t pid) {
+  const std::string stat = testing_support::slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::string f;
+  for (int i = 3; i <= 19 && in >> f; ++i) {
+  }
+  return std::stoi(f);
+}
+
 TEST_F(SessionRun, InteractiveShellInAPty) {
   Daemon d = start_daemon(dir);
   ASSERT_NE(testing_support::slurp(d.err).find("session metadata on"), std::string::npos) << testing_support::slurp(d.err);
   expect_capabilities_dropped(d.pid);
+  EXPECT_EQ(nice_of(d.pid), getpriority(PRIO_PROCESS, 0) - 4) << "priority_boost 4 not applied to the reader";
   const std::string report = dir + "/report.txt";
   const std::string me = testing_support::self_exe();
 

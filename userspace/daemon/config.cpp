@@ -128,6 +128,8 @@ core::Result<Config> parse_config(std::string_view json, std::string_view file) 
       e = r.u32(v, k, c.backlog_limit);
     } else if (k == "rate_limit") {
       e = r.u32(v, k, c.rate_limit);
+    } else if (k == "priority_boost") {
+      e = r.u32(v, k, c.priority_boost, 20);
     } else if (k == "failure_mode") {
       e = r.one_of(v, k, c.failure_mode, {"silent", "log", "panic"});
     } else if (k == "backpressure_strategy") {

@@ -35,6 +35,9 @@ struct Config {
   std::string socket_type = "auto";         // unicast | multicast | auto
   uint32_t backlog_limit = 8192;
   uint32_t rate_limit = 0;
+  // auditd.conf's priority_boost: the reader and pipeline threads run at nice -N so a busy
+  // machine cannot starve the reader into socket overruns (records the kernel may not count).
+  uint32_t priority_boost = 4;
   std::string failure_mode = "silent";      // silent | log | panic (never the default)
   Backpressure backpressure = Backpressure::kAuto;
   bool include_raw_message = true;

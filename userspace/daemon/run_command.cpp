@@ -266,6 +266,19 @@ int run_main(Args args) {
   // Set up: keep only what the rest of the run needs (capabilities.h says why each). This
   // runs before the pipeline's threads start; the tree's thread drops its own (per-thread
   // capabilities, see ServiceOptions::on_thread_start).
+  // priority_boost, relative like auditd's: on this (the reader's) thread before the
+  // pipeline's threads start, which inherit it; the tree's thread started earlier keeps its
+  // own. Needs CAP_SYS_NICE, dropped just below.
+  if (config.priority_boost > 0) {
+    errno = 0;
+    const int now = getpriority(PRIO_PROCESS, 0);
+    if (errno == 0 && setpriority(PRIO_PROCESS, 0, now - static_cast<int>(config.priority_boost)) == 0)
+      std::fprintf(stderr, "auspex run: reader and pipeline at nice %d (priority_boost %u)\n",
+                   getpriority(PRIO_PROCESS, 0), config.priority_boost);
+    else
+      std::fprintf(stderr, "auspex run: priority_boost %u not applied: %s (needs CAP_SYS_NICE)\n",
+                   config.priority_boost, std::strerror(errno));
+  }
   {
     auto dropped = drop_capabilities();
     if (!dropped) std::fprintf(stderr, "auspex run: could not drop capabilities: %s\n", dropped.error().message.c_str());
