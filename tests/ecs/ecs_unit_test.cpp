@@ -457,3 +457,19 @@ TEST(JsonEscape, TailNextToAnUnmappedPage) {
 }
 
 }  // namespace
+
+namespace {
+
+// event.original lists each record as `type=NAME msg=audit(...): ...`: a plain log line is
+// copied whole, a node= prefix is dropped, and a type without a name reads UNKNOWN[N].
+TEST(EcsFormatter, RawMessageShapes) {
+  const std::string body = "msg=audit(1700000000.123:42): cwd=\"/tmp/\xc3\xa9\"";
+  Doc plain = format({"type=CWD " + body});
+  EXPECT_EQ(plain.flat["event.original"], ecs_test::jq("type=CWD " + body));
+  Doc node = format({"node=host1 type=CWD " + body});
+  EXPECT_EQ(node.flat["event.original"], ecs_test::jq("type=CWD " + body));
+  Doc unknown = format({"type=UNKNOWN[1999] " + body});
+  EXPECT_EQ(unknown.flat["event.original"], ecs_test::jq("type=UNKNOWN[1999] " + body));
+}
+
+}  // namespace

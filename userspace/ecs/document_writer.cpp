@@ -150,8 +150,16 @@ void write_raw_line(JsonOut& w, const reassembly::Event& raw, size_t i, std::str
   std::string_view text = raw.record_text(i);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
   const size_t at = text.find("audit(");
+  const std::string_view name = record::type_name(raw.records[i].type, scratch);
+  // A log line without node= already reads `type=NAME msg=audit(...`: one escape of the
+  // whole line (the pieces are ASCII, so escaping them apart or together is the same).
+  if (at == name.size() + 10 && text.starts_with("type=") && text.substr(5, name.size()) == name &&
+      text.substr(5 + name.size(), 5) == " msg=") {
+    w.escaped(text);
+    return;
+  }
   w.verbatim("type=");
-  w.escaped(record::type_name(raw.records[i].type, scratch));
+  w.escaped(name);
   w.verbatim(" msg=");
   w.escaped(at == std::string_view::npos ? text : text.substr(at));
 }
