@@ -104,35 +104,16 @@ done
 [ -x "$auspex" ] || die "auspex binary $auspex missing (ninja -C build auspex, or AUSPEX=path)"
 clk_tck=$(getconf CLK_TCK)
 
-status_field() { # status_field NAME [STATUS_TEXT]
-  awk -v k="$1" '$1 == k { print $2; exit }' <<<"${2:-$(auditctl -s)}"
-}
-
-lock=/run/lock/auspex-audit-tests.lock
-if [ "${AUSPEX_AUDIT_LOCK_HELD:-0}" != 1 ]; then
-  exec 9>"$lock"
-  if ! flock -n 9; then
-    say "waiting up to 600 s for $lock (a kernel test is using audit)"
-    flock -w 600 9 || die "$lock still held after 600 s"
-  fi
+# shellcheck source=../scripts/lib/audit-state.sh
+. "$here/scripts/lib/audit-state.sh"
+audit_take_lock
+audit_save_state
+if [ "$audit0_pid" != 0 ]; then
+  kill -0 "$audit0_pid" 2>/dev/null \
+    && die "the audit pid is held by live process $audit0_pid ($(tr '\0' ' ' <"/proc/$audit0_pid/cmdline" 2>/dev/null)): stop it first"
+  say "audit pid $audit0_pid is stale (no such process): the collectors take it over; expect pid 0 at the end"
 fi
-
-status0=$(auditctl -s) || die "auditctl -s failed: is CONFIG_AUDIT on and are we root?"
-enabled0=$(status_field enabled "$status0")
-failure0=$(status_field failure "$status0")
-pid0=$(status_field pid "$status0")
-rate0=$(status_field rate_limit "$status0")
-backlog0=$(status_field backlog_limit "$status0")
-wait0=$(status_field backlog_wait_time "$status0")
-wait_actual0=$(status_field backlog_wait_time_actual "$status0")
-rules0=$(auditctl -l)
-[ "$enabled0" != 2 ] || die "audit configuration is locked (enabled 2): cannot load rules"
-if [ "$pid0" != 0 ]; then
-  kill -0 "$pid0" 2>/dev/null \
-    && die "the audit pid is held by live process $pid0 ($(tr '\0' ' ' <"/proc/$pid0/cmdline" 2>/dev/null)): stop it first"
-  say "audit pid $pid0 is stale (no such process): the collectors take it over; expect pid 0 at the end"
-fi
-[ "$rules0" = "No rules" ] || die "audit rules are loaded (auspex run would replace them): $(head -3 <<<"$rules0")"
+[ "$audit0_rules" = "No rules" ] || die "audit rules are loaded (auspex run would replace them): $(head -3 <<<"$audit0_rules")"
 
 auid=$((3100000 + $$))
 tmp=$(mktemp -d /tmp/auspex-live.XXXXXX)
@@ -152,7 +133,7 @@ bench_rules=(
   "-a always,exit -F arch=b64 -S openat -F exit=-ENOENT -F auid=$auid -k bench_open"
 )
 
-# Deletes the rules this script or a killed auspex left; rules0 was "No rules".
+# Deletes the rules this script or a killed auspex left; there were none at start.
 delete_our_rules() {
   local r now
   for r in "${bench_rules[@]}" "${session_rules[@]}"; do
@@ -180,20 +161,8 @@ stop_collector() {
   collector_pid=
 }
 
-# Puts every status field back to its value at start (auditd's SIGTERM leaves enabled 1).
-restore_state() {
-  local ok=0
-  auditctl -b "$backlog0" >/dev/null || ok=1
-  auditctl --backlog_wait_time "$wait0" >/dev/null || ok=1
-  auditctl -r "$rate0" >/dev/null || ok=1
-  auditctl -f "$failure0" >/dev/null || ok=1
-  auditctl -e "$enabled0" >/dev/null || ok=1
-  if [ "$wait_actual0" = 0 ]; then
-    auditctl --reset_backlog_wait_time_actual >/dev/null 2>&1 || ok=1
-  fi
-  for _ in $(seq 30); do [ "$(status_field pid)" = 0 ] && break; sleep 0.1; done
-  return "$ok"
-}
+# Puts every status field back to its value at start (scripts/lib/audit-state.sh).
+restore_state() { audit_put_back; }
 
 cleanup() {
   local rc=$?
@@ -210,25 +179,8 @@ cleanup() {
   delete_our_rules || restore_failed=1
   restore_state || { say "ERROR: auditctl failed while restoring the status"; restore_failed=1; }
 
-  local status1 rules1 f want got
-  status1=$(auditctl -s)
-  rules1=$(auditctl -l)
-  for f in enabled failure pid rate_limit backlog_limit backlog_wait_time; do
-    case $f in
-      enabled) want=$enabled0 ;; failure) want=$failure0 ;; pid) want=0 ;;
-      rate_limit) want=$rate0 ;; backlog_limit) want=$backlog0 ;; backlog_wait_time) want=$wait0 ;;
-    esac
-    got=$(status_field "$f" "$status1")
-    if [ "$got" != "$want" ]; then
-      say "ERROR: audit $f is $got after the run, was $want"
-      restore_failed=1
-    fi
-  done
-  if [ "$rules1" != "$rules0" ]; then
-    say "ERROR: audit rules differ from before the run: now: $rules1"
-    restore_failed=1
-  fi
-  say "audit state restored: $(awk '$1 ~ /^(enabled|failure|pid|rate_limit|backlog_limit|backlog_wait_time)$/ { printf "%s %s ", $1, $2 }' <<<"$status1"); rules: $(head -1 <<<"$rules1")"
+  audit_check_back || restore_failed=1
+  say "audit state restored: $(awk '$1 ~ /^(enabled|failure|pid|rate_limit|backlog_limit|backlog_wait_time)$/ { printf "%s %s ", $1, $2 }' <<<"$audit1_status"); rules: $(head -1 <<<"$audit1_rules")"
   if [ -n "${AUSPEX_LIVE_KEEP_TMP:-}" ]; then say "kept temp dir $tmp"; else rm -rf "$tmp"; fi
   if ((restore_failed)); then
     say "ERROR: audit state NOT fully restored (see above)"
@@ -256,7 +208,7 @@ cpu_ticks() {
 # View rules record the rest of the machine too, so it never does on a shared host.
 drain() {
   for _ in $(seq 200); do
-    [ "$(status_field backlog)" = 0 ] && break
+    [ "$(audit_field backlog)" = 0 ] && break
     sleep 0.1
   done
   sleep "${AUSPEX_LIVE_SETTLE:-3}"
@@ -313,11 +265,11 @@ EOF
   auditd -n -c "$d/conf" >"$d/auditd.out" 2>&1 9>&- &
   collector_pid=$!
   for _ in $(seq 50); do
-    [ "$(status_field pid)" = "$collector_pid" ] && break
+    [ "$(audit_field pid)" = "$collector_pid" ] && break
     kill -0 "$collector_pid" 2>/dev/null || die "auditd exited at start: $(cat "$d/auditd.out")"
     sleep 0.1
   done
-  [ "$(status_field pid)" = "$collector_pid" ] || die "auditd (pid $collector_pid) did not register with the kernel in 5 s"
+  [ "$(audit_field pid)" = "$collector_pid" ] || die "auditd (pid $collector_pid) did not register with the kernel in 5 s"
   set_run_settings
   for r in "${session_rules[@]}" "${bench_rules[@]}"; do
     # shellcheck disable=SC2086 # each rule is a word list on purpose
@@ -365,8 +317,8 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
   # Same settings as for auditd (auspex sets these itself from its defaults; say so if not).
   local st
   st=$(auditctl -s)
-  [ "$(status_field backlog_limit "$st")/$(status_field backlog_wait_time "$st")" = "$backlog_run/0" ] \
-    || say "WARNING: auspex runs with backlog_limit $(status_field backlog_limit "$st") backlog_wait_time $(status_field backlog_wait_time "$st")"
+  [ "$(audit_field backlog_limit "$st")/$(audit_field backlog_wait_time "$st")" = "$backlog_run/0" ] \
+    || say "WARNING: auspex runs with backlog_limit $(audit_field backlog_limit "$st") backlog_wait_time $(audit_field backlog_wait_time "$st")"
   measure "$kind" "$rate"
   stop_collector
   delete_our_rules || die "cannot delete rules left by auspex"
@@ -387,7 +339,7 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
 # measure KIND RATE: CPU and kernel lost around the workload and the drain after it.
 measure() {
   local cpu0 cpu1 lost0 lost1 w t0 t1
-  lost0=$(status_field lost)
+  lost0=$(audit_field lost)
   cpu0=$(cpu_ticks "$collector_pid" "$1")
   t0=$EPOCHREALTIME
   say "$1: rate ${2/#0/unthrottled} for $seconds s (pid $collector_pid)"
@@ -395,7 +347,7 @@ measure() {
   drain
   cpu1=$(cpu_ticks "$collector_pid" "$1")
   t1=$EPOCHREALTIME
-  lost1=$(status_field lost)
+  lost1=$(audit_field lost)
   m_caused=$(awk '{ print $8 }' <<<"$w")
   m_wl_secs=$(awk '{ print $10 }' <<<"$w")
   m_cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / t }')

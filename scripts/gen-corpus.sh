@@ -79,35 +79,12 @@ for tool in auditd auditctl cc flock; do
 done
 
 # --- audit state at start ----------------------------------------------------------------
-status_field() { # status_field NAME [STATUS_TEXT]
-  awk -v k="$1" '$1 == k { print $2; exit }' <<<"${2:-$(auditctl -s)}"
-}
-
-# The lock the kernel tests take (tests/netlink/audit_reset.h, kAuditLockPath): ctest's
-# RESOURCE_LOCK covers one ctest run only, and several build dirs share this machine.
-# AUSPEX_AUDIT_LOCK_HELD=1: the caller (tests/scripts/gen_corpus_test.sh) holds it already.
-lock=/run/lock/auspex-audit-tests.lock
-if [ "${AUSPEX_AUDIT_LOCK_HELD:-0}" != 1 ]; then
-  exec 9>"$lock"
-  if ! flock -n 9; then
-    say "waiting up to 600 s for $lock (a kernel test is using audit)"
-    flock -w 600 9 || die "$lock still held after 600 s"
-  fi
-fi
-
-status0=$(auditctl -s) || die "auditctl -s failed: is CONFIG_AUDIT on and are we root?"
-enabled0=$(status_field enabled "$status0")
-failure0=$(status_field failure "$status0")
-pid0=$(status_field pid "$status0")
-rate0=$(status_field rate_limit "$status0")
-backlog0=$(status_field backlog_limit "$status0")
-wait0=$(status_field backlog_wait_time "$status0")
-lost0=$(status_field lost "$status0")
-wait_actual0=$(status_field backlog_wait_time_actual "$status0")
-rules0=$(auditctl -l)
-[ "$enabled0" != 2 ] || die "audit configuration is locked (enabled 2): cannot load rules"
-[ "$pid0" = 0 ] || die "an audit daemon is already registered (pid $pid0): stop it first"
-grep -q -- "key=$key" <<<"$rules0" && die "rules with key $key already loaded (a previous run killed with SIGKILL?): auditctl -D -k $key"
+# shellcheck source=lib/audit-state.sh
+. "$here/scripts/lib/audit-state.sh"
+audit_take_lock
+audit_save_state
+[ "$audit0_pid" = 0 ] || die "an audit daemon is already registered (pid $audit0_pid): stop it first"
+grep -q -- "key=$key" <<<"$audit0_rules" && die "rules with key $key already loaded (a previous run killed with SIGKILL?): auditctl -D -k $key"
 
 out_dir=$(dirname "$out")
 mkdir -p "$out_dir" || die "cannot create output directory $out_dir"
@@ -137,7 +114,7 @@ cleanup() {
   fi
   # Let kauditd hand auditd what is still queued before auditd goes.
   for _ in $(seq 50); do
-    [ "$(status_field backlog)" = 0 ] && break
+    [ "$(audit_field backlog)" = 0 ] && break
     sleep 0.1
   done
   if [ -n "$auditd_pid" ] && kill -0 "$auditd_pid" 2>/dev/null; then
@@ -150,47 +127,14 @@ cleanup() {
     wait "$auditd_pid" 2>/dev/null
   fi
 
-  # auditd's SIGTERM path leaves enabled 1 (MACHINE.md); put every field back.
-  auditctl -b "$backlog0" >/dev/null || restore_failed=1
-  auditctl --backlog_wait_time "$wait0" >/dev/null || restore_failed=1
-  auditctl -r "$rate0" >/dev/null || restore_failed=1
-  auditctl -f "$failure0" >/dev/null || restore_failed=1
-  auditctl -e "$enabled0" >/dev/null || restore_failed=1
-  wait_actual_run=$(status_field backlog_wait_time_actual)
-  # backlog_wait_time_actual counts time tasks waited on the full backlog, which the raised
-  # limit still allows: a counter like lost, but it was 0 at rest, so put the 0 back.
-  if [ "$wait_actual0" = 0 ]; then
-    # (it prints the old value on stderr)
-    local msg
-    msg=$(auditctl --reset_backlog_wait_time_actual 2>&1) \
-      || { say "ERROR: auditctl --reset_backlog_wait_time_actual: $msg"; restore_failed=1; }
-  fi
-  # A dead holder's pid is cleared when the kernel next tries to send (MACHINE.md).
-  for _ in $(seq 30); do [ "$(status_field pid)" = 0 ] && break; sleep 0.1; done
-
-  local status1 rules1 f want got
-  status1=$(auditctl -s)
-  rules1=$(auditctl -l)
-  for f in enabled failure pid rate_limit backlog_limit backlog_wait_time; do
-    case $f in
-      enabled) want=$enabled0 ;; failure) want=$failure0 ;; pid) want=0 ;;
-      rate_limit) want=$rate0 ;; backlog_limit) want=$backlog0 ;; backlog_wait_time) want=$wait0 ;;
-    esac
-    got=$(status_field "$f" "$status1")
-    if [ "$got" != "$want" ]; then
-      say "ERROR: audit $f is $got after the run, was $want"
-      restore_failed=1
-    fi
-  done
-  if [ "$rules1" != "$rules0" ]; then
-    say "ERROR: audit rules differ from before the run: now: $rules1"
-    restore_failed=1
-  fi
+  wait_actual_run=$(audit_field backlog_wait_time_actual)
+  audit_put_back || { say "ERROR: auditctl failed while restoring the status"; restore_failed=1; }
+  audit_check_back || restore_failed=1
   local lost1
-  lost1=$(status_field lost "$status1")
-  say "audit state restored: enabled $(status_field enabled "$status1") pid $(status_field pid "$status1") backlog_limit $(status_field backlog_limit "$status1"); rules: $(head -1 <<<"$rules1"); lost $lost0 before, $lost1 after; tasks waited on the full backlog ${wait_actual_run:-?} jiffies"
-  if [ "$lost1" != "$lost0" ]; then
-    say "WARNING: the kernel lost $((lost1 - lost0)) records during the run: the log is missing events"
+  lost1=$(audit_field lost "$audit1_status")
+  say "audit state restored: enabled $(audit_field enabled "$audit1_status") pid $(audit_field pid "$audit1_status") backlog_limit $(audit_field backlog_limit "$audit1_status"); rules: $(head -1 <<<"$audit1_rules"); lost $audit0_lost before, $lost1 after; tasks waited on the full backlog ${wait_actual_run:-?} jiffies"
+  if [ "$lost1" != "$audit0_lost" ]; then
+    say "WARNING: the kernel lost $((lost1 - audit0_lost)) records during the run: the log is missing events"
   fi
 
   if [ -n "${AUSPEX_GEN_KEEP_TMP:-}" ]; then
@@ -252,11 +196,11 @@ chmod 0640 "$tmp/conf/auditd.conf"
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 9>&- &
 auditd_pid=$!
 for _ in $(seq 50); do
-  [ "$(status_field pid)" = "$auditd_pid" ] && break
+  [ "$(audit_field pid)" = "$auditd_pid" ] && break
   kill -0 "$auditd_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
   sleep 0.1
 done
-[ "$(status_field pid)" = "$auditd_pid" ] || die "auditd (pid $auditd_pid) did not register with the kernel in 5 s"
+[ "$(audit_field pid)" = "$auditd_pid" ] || die "auditd (pid $auditd_pid) did not register with the kernel in 5 s"
 
 auditctl -b "$backlog_run" >/dev/null || die "auditctl -b $backlog_run failed"
 rules=(
@@ -301,7 +245,7 @@ while :; do
   ((elapsed <= timeout_s)) || die "log only $((size / 1048576)) MiB after $timeout_s s (--timeout)"
   if ((elapsed >= last_report + 10)); then
     last_report=$elapsed
-    say "$((size / 1048576)) MiB after ${elapsed} s, backlog $(status_field backlog)"
+    say "$((size / 1048576)) MiB after ${elapsed} s, backlog $(audit_field backlog)"
   fi
   sleep 0.05
 done
@@ -312,7 +256,7 @@ for p in "${worker_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 worker_pids=()
 t1=$EPOCHREALTIME
 auditctl -D -k "$key" >/dev/null || die "auditctl -D -k $key failed"
-for _ in $(seq 50); do [ "$(status_field backlog)" = 0 ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ "$(audit_field backlog)" = 0 ] && break; sleep 0.1; done
 kill -TERM "$auditd_pid"
 for _ in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$auditd_pid" 2>/dev/null && die "auditd (pid $auditd_pid) still running 10 s after SIGTERM"
