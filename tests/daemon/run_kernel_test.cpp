@@ -166,6 +166,26 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::seconds limit) {
   return pred();
 }
 
+// Documents reach the output while the daemon runs, within a second of the event, on a
+// quiet system too: not held in the sink's buffer until it fills or the daemon stops.
+TEST_F(RunKernel, DocumentsAreWrittenAsTheyComeNotAtExit) {
+  const std::string rules = dir + "/now.rules";
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_now\n";
+  const std::string cfg = dir + "/cfg.json";
+  std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
+  Daemon d = start({"--config", cfg, "--rules", rules}, dir);
+  ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
+  const std::string marker = "auspex-now-" + std::to_string(getpid());
+  run_command({"/bin/echo", marker});
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool seen = wait_until([&] { return testing_support::slurp(d.out).find(marker) != std::string::npos; },
+                               std::chrono::seconds(3));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
+  ASSERT_TRUE(seen) << "the exec's document was not in the output while the daemon ran";
+  EXPECT_LT(waited, std::chrono::seconds(1));
+}
+
 TEST_F(RunKernel, ReloadAppliesValidChangesAndKeepsRulesOnErrors) {
   const std::string rules = dir + "/live.rules";
   std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_reload_a\n";

@@ -257,7 +257,10 @@ void ShardedReassembly::send_tick(bool final) {
       }
     }
   }
-  if (config_.shards == 0) write_bundles(inline_bundles);
+  if (config_.shards == 0) {
+    write_bundles(inline_bundles);
+    if (!final) sink_.flush();  // as writer_loop does when its queues are empty
+  }
   clocks_.clear();
   records_in_tick_ = 0;
   ++tick_no_;
@@ -333,6 +336,12 @@ void ShardedReassembly::writer_loop() {
       bundles.push_back(b);
     }
     write_bundles(bundles);
+    // Nothing more waiting: hand what the sink buffered to the kernel now. Live, a document
+    // must not sit in the sink's buffer until a megabyte has gathered (Session View reads
+    // the output as it grows); under load the queues are seldom empty, so writes stay large.
+    bool more = false;
+    for (const auto& w : workers_) more = more || w->out.size_approx() > 0;
+    if (!more) sink_.flush();
   }
   sink_.flush();
 }
