@@ -473,3 +473,51 @@ TEST(EcsFormatter, RawMessageShapes) {
 }
 
 }  // namespace
+
+#include "ecs/field_map.h"
+
+namespace {
+
+// FieldMap keys are views: copied into the entry by set/set_view/append_entry, taken as
+// they are by the *_stable and *_like calls. A copied key must not change when its source
+// does, a reused slot must not compare against a view of text that is gone, and erase
+// keeps the last-fills-the-hole order.
+TEST(FieldMap, KeysCopiedOrViewed) {
+  ecs::FieldMap m;
+  std::string k = "alpha";
+  m.set(k, "1");
+  k.assign("omega");
+  EXPECT_EQ(m.get("alpha"), "1");
+  EXPECT_EQ(m.begin()->key, "alpha");
+  for (int round = 0; round < 3; ++round) {
+    m.clear();
+    auto text = std::make_unique<std::string>("key1=v key2=w");
+    const std::string_view t = *text;
+    m.set_view_stable(t.substr(0, 4), t.substr(5, 1));
+    m.set_view_stable(t.substr(7, 4), t.substr(12, 1));
+    EXPECT_EQ(m.get("key1"), "v");
+    EXPECT_EQ(m.get("key2"), "w");
+    text.reset();  // the views are dead; the next round's copies must not read them
+    m.clear();
+    std::string a = "key1", b = "key2";
+    m.set_view(a, "x");
+    m.append_entry(b).value = "y";
+    a.assign("zzzz");
+    b.assign("zzzz");
+    EXPECT_EQ(m.get("key1"), "x");
+    EXPECT_EQ(m.get("key2"), "y");
+  }
+  ecs::FieldMap other;
+  other.set("arch", "x");
+  m.clear();
+  for (std::string_view key : {"a", "b", "c", "d"}) m.set_view(key, key);
+  m.append_entry_like(*other.begin()).value = "y";
+  EXPECT_TRUE(m.contains_like(*other.begin()));
+  EXPECT_TRUE(m.erase("b"));  // "arch", the last, takes b's place
+  std::string order;
+  for (const auto& e : m) order.append(e.key).push_back(' ');
+  EXPECT_EQ(order, "a arch c d ");
+  EXPECT_EQ(m.get("arch"), "y");
+}
+
+}  // namespace

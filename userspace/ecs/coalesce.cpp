@@ -173,7 +173,7 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
       if (k == "uid") out.actor_secondary.assign(e.value);
       out.user_ids.append_entry_like(e).value = e.value;
     } else if (!k.empty() && k.front() == 's' && k.starts_with("subj_")) {
-      out.user_selinux.append_entry(k.substr(5)).value = e.value;
+      out.user_selinux.append_entry_stable(k.substr(5)).value = e.value;
     } else {
       FieldMap::Entry& d = out.data.append_entry_like(e);
       d.value = e.value;
@@ -182,7 +182,7 @@ void Coalescer::new_event(const reassembly::Event& event, size_t main, size_t fi
     }
   }
   if (rec.has_tags) out.tags = rec.tags;
-  for (const FieldMap::Entry& n : rec.id_names) out.log_names.set_view(n.key, n.value);
+  for (const FieldMap::Entry& n : rec.id_names) out.log_names.set_view_stable(n.key, n.value);
 }
 
 void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {
@@ -221,7 +221,7 @@ void Coalescer::add_sockaddr(const RecordData& rec, AuditEvent& out) {
 void Coalescer::add_fields_to_data(RecordData& rec, std::string_view type_name, AuditEvent& out) {
   for (FieldMap::Entry& e : rec.fields) {
     if (out.data.contains_like(e)) {
-      out.warnings.push_back("duplicate key (" + e.key + ") from " + std::string(type_name) + " message");
+      out.warnings.push_back("duplicate key (" + std::string(e.key) + ") from " + std::string(type_name) + " message");
       continue;
     }
     FieldMap::Entry& d = out.data.append_entry_like(e);

@@ -1,8 +1,10 @@
 // A small string -> string map for the fields of one record or event. Events carry tens of
 // fields, so a flat vector with linear search beats hashing, and the entries are reused from
 // event to event: clear() keeps every buffer, so a warmed-up formatter does not allocate per
-// field. Values are views: into the event's text when the record's value is used as is (no
-// copy), into the entry's own buffer when it was decoded or rewritten.
+// field. Keys and values are views: into the event's text when the record's text is used as
+// is (no copy), into another map's entry of the same event, or into the entry's own buffers
+// when they were decoded, rewritten or built (the *_stable and *_like calls take the key as
+// a view; the others copy it).
 #pragma once
 
 #include <cstdint>
@@ -20,7 +22,7 @@ namespace ecs {
 class FieldMap {
  public:
   struct Entry {
-    std::string key;
+    std::string_view key;
     // The value: a view into the event's text (most values), a static literal, or own_.
     // own_ is a heap buffer, so its address survives the Entry moving (vector growth, swap).
     std::string_view value;
@@ -56,22 +58,40 @@ class FieldMap {
       return own_.get();
     }
 
-    // Member by member: cheaper than std::swap's three moves of the whole entry.
+    // Member by member: cheaper than std::swap's three moves of the whole entry. Views into
+    // either entry's buffers stay valid (the heap buffers move with their views).
     friend void swap(Entry& a, Entry& b) noexcept {
-      a.key.swap(b.key);
+      std::swap(a.key, b.key);
       std::swap(a.value, b.value);
       std::swap(a.quoted, b.quoted);
       std::swap(a.plain, b.plain);
       std::swap(a.hash_, b.hash_);
       a.own_.swap(b.own_);
       std::swap(a.own_cap_, b.own_cap_);
+      a.key_own_.swap(b.key_own_);
+      std::swap(a.key_cap_, b.key_cap_);
     }
 
    private:
     friend class FieldMap;
+    bool key_is_own() const { return key_own_ && key.data() == key_own_.get(); }
+    // Copies k into the entry's own key buffer (k never points into it: callers check).
+    void copy_key(std::string_view k) {
+      if (k.size() > key_cap_) {
+        size_t cap = key_cap_ ? key_cap_ : 16;
+        while (cap < k.size()) cap *= 2;
+        key_own_.reset(new char[cap]);
+        key_cap_ = cap;
+      }
+      if (!k.empty()) std::memcpy(key_own_.get(), k.data(), k.size());
+      key = std::string_view(key_own_.get(), k.size());
+    }
     uint8_t hash_ = 0;  // hash(key)
     std::unique_ptr<char[]> own_;
     size_t own_cap_ = 0;
+    // A heap buffer, like own_, so views into it survive the entry moving.
+    std::unique_ptr<char[]> key_own_;
+    size_t key_cap_ = 0;
   };
 
   void clear() {
@@ -99,36 +119,35 @@ class FieldMap {
   }
   bool contains(std::string_view key) const { return find_entry(key) != nullptr; }
 
-  // Sets key to a copy of value (last write wins, as in a Go map), returns the entry.
+  // Sets key (copied) to a copy of value (last write wins, as in a Go map), returns the entry.
   Entry& set(std::string_view key, std::string_view value, bool quoted = false) {
     const unsigned h = hash(key);
     Entry* e = find_hashed(key, h);
-    if (!e) e = &append_hashed(key, h);
+    if (!e) e = &append_hashed<true>(key, h);
     e->assign(value);
     e->quoted = quoted;
     return *e;
   }
-  // Sets key to value without copying: value must outlive this map's use for the current
-  // event (the event's text, a string literal, another map's entry of this event).
+  // Sets key (copied) to value without copying the value: value must outlive this map's use
+  // for the current event (the event's text, a string literal, another map's entry of this
+  // event).
   Entry& set_view(std::string_view key, std::string_view value, bool quoted = false, bool plain = false) {
-    const unsigned h = hash(key);
-    Entry* e = find_hashed(key, h);
-    if (!e) e = &append_hashed(key, h);
-    e->value = value;
-    e->quoted = quoted;
-    e->plain = plain;
-    return *e;
+    return set_view_impl<true>(key, value, quoted, plain);
+  }
+  // set_view for a key that, like the value, outlives this map's use for the current event.
+  Entry& set_view_stable(std::string_view key, std::string_view value, bool quoted = false, bool plain = false) {
+    return set_view_impl<false>(key, value, quoted, plain);
   }
   // Adds a new entry without checking for an existing one (caller knows it is absent).
-  Entry& append_entry(std::string_view key) { return append_hashed(key, hash(key)); }
-  // The same for the key of an entry of another map, whose stored hash is reused.
-  Entry& append_entry_like(const Entry& other) { return append_hashed(other.key, other.hash_); }
+  Entry& append_entry(std::string_view key) { return append_hashed<true>(key, hash(key)); }
+  // The same for a key that outlives this map's use for the current event.
+  Entry& append_entry_stable(std::string_view key) { return append_hashed<false>(key, hash(key)); }
+  // The same for the key of an entry of another map of this event (its stored hash reused).
+  Entry& append_entry_like(const Entry& other) { return append_hashed<false>(other.key, other.hash_); }
   // Whether this map has the key of an entry of another map (its stored hash reused).
   bool contains_like(const Entry& other) const {
     return const_cast<FieldMap*>(this)->find_hashed(other.key, other.hash_) != nullptr;
   }
-    // Records of one kind repeat their keys in the same order, so the slot reused from the
-    // last event usually holds this key already: a compare is cheaper than a copy.
   friend void swap(FieldMap& a, FieldMap& b) noexcept {
     a.entries_.swap(b.entries_);
     a.hashes_.swap(b.hashes_);
@@ -153,6 +172,17 @@ class FieldMap {
   }
 
  private:
+  template <bool kCopyKey>
+  Entry& set_view_impl(std::string_view key, std::string_view value, bool quoted, bool plain) {
+    const unsigned h = hash(key);
+    Entry* e = find_hashed(key, h);
+    if (!e) e = &append_hashed<kCopyKey>(key, h);
+    e->value = value;
+    e->quoted = quoted;
+    e->plain = plain;
+    return *e;
+  }
+
   // Most lookups are for keys a record does not have (enrichment probes for auid, res,
   // exit, ...): a small bit filter answers those without a scan; a scan compares keys only
   // where the stored hash matches.
@@ -177,6 +207,7 @@ class FieldMap {
 #endif
     return nullptr;
   }
+  template <bool kCopyKey>
   Entry& append_hashed(std::string_view key, unsigned h) {
     if (size_ == entries_.size()) {
       entries_.emplace_back();
@@ -185,9 +216,14 @@ class FieldMap {
     hashes_[size_] = static_cast<uint8_t>(h);
     Entry& e = entries_[size_++];
     bloom_[h >> 6] |= uint64_t{1} << (h & 63);
-    // Records of one kind repeat their keys in the same order, so the slot reused from the
-    // last event usually holds this key already: a compare is cheaper than a copy.
-    if (e.hash_ != h || !same(e.key, key)) e.key.assign(key);
+    if constexpr (kCopyKey) {
+      // Records of one kind repeat their keys in the same order, so the slot reused from
+      // the last event often holds this key in its own buffer already: a compare is
+      // cheaper than a copy. (A key that is a view may point into freed text: not compared.)
+      if (!(e.key_is_own() && e.hash_ == h && same(e.key, key))) e.copy_key(key);
+    } else {
+      e.key = key;
+    }
     e.hash_ = static_cast<uint8_t>(h);
     e.value = {};
     e.quoted = false;
@@ -196,7 +232,7 @@ class FieldMap {
   }
 
   // Keys are a few bytes: a byte loop beats a call to memcmp.
-  static bool same(const std::string& a, std::string_view b) {
+  static bool same(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     const char* p = a.data();
     for (size_t i = 0; i < b.size(); ++i)

@@ -224,7 +224,7 @@ void RecordInterpreter::interpret(uint16_t type, std::string_view body, RecordDa
     // Values that are the record's own text stay views into the event; a rewritten text
     // (scratch_, reused by the next record) is copied.
     if (text.data() == body.data()) {
-      out.fields.set_view(f.key, v, f.kind == record::ValueKind::kQuoted, f.value_plain);
+      out.fields.set_view_stable(f.key, v, f.kind == record::ValueKind::kQuoted, f.value_plain);
     } else {
       out.fields.set(f.key, v, f.kind == record::ValueKind::kQuoted);
     }

@@ -84,7 +84,7 @@ void resolve_ids(AuditEvent& e, const enrich::IdResolver& tables, IdNameCache& c
         id.key.ends_with("uid") ? lookup_user(e, ids, id.value) : lookup_group(e, ids, id.value);
     // user_ids keys are unique (one record's), so no lookup first; the name is a view into
     // the resolver's tables or e.log_names, both unchanged until the next event.
-    if (!name.empty()) e.user_names.append_entry(id.key).value = name;
+    if (!name.empty()) e.user_names.append_entry_stable(id.key).value = name;
   }
   if (e.file.present) {
     if (!e.file.uid.empty()) e.file.owner.assign(lookup_user(e, ids, e.file.uid));
