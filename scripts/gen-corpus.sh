@@ -162,6 +162,10 @@ mkdir "$tmp/watch" "$tmp/plugins" "$tmp/conf"
 chmod 0777 "$tmp/watch"
 echo secret >"$tmp/secret" && chmod 0600 "$tmp/secret"
 echo public >"$tmp/pub" && chmod 0644 "$tmp/pub"
+# The denied opens need uid 65534 to reach pub (EPERM, not EACCES): every parent of $tmp
+# must be searchable by others (a /tmp of mode 0700 was seen on this machine once).
+setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$tmp/pub" \
+  || die "uid 65534 cannot read $tmp/pub: a parent directory is not searchable by others (/tmp is $(stat -c %A /tmp); expected drwxrwxrwt)"
 
 # --- auditd with a private config ------------------------------------------------------------
 # max_log_file_action=ignore: one file, no rotation. space_left must exceed admin_space_left
