@@ -433,9 +433,9 @@ TEST(EcsFormatter, IdNamesFollowAReloadedDatabase) {
 
 namespace {
 
-// json_escape reads the last 1-15 bytes of a string as one vector when that cannot cross
-// into the next page: strings that end right before an unmapped page, at every length and
-// page offset near the boundary, must escape correctly and not fault.
+// json_escape (and JsonOut::string's inline step) read the last 1-16 bytes of a string as
+// one vector when that cannot cross into the next page: strings that end right before an
+// unmapped page, at every length near the boundary, must escape correctly and not fault.
 TEST(JsonEscape, TailNextToAnUnmappedPage) {
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -451,6 +451,10 @@ TEST(JsonEscape, TailNextToAnUnmappedPage) {
       std::string got;
       core::json_append_string(got, in);
       ASSERT_EQ(got, reference_escape(in)) << "length " << len;
+      ecs::JsonBuffer buf;  // JsonOut::string's inline path for short strings
+      ecs::JsonOut w(buf);
+      w.string(in);
+      ASSERT_EQ(w.view(), reference_escape(in)) << "JsonOut, length " << len;
     }
   }
   munmap(mem, 2 * page);

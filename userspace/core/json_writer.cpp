@@ -10,16 +10,6 @@
 #include <emmintrin.h>
 #endif
 
-// The tail trick below reads up to 15 bytes past the end of the input (never past its
-// page); AddressSanitizer would report that, so sanitized builds take the byte loop.
-#if defined(__SANITIZE_ADDRESS__)
-#define AUSPEX_NO_OVERREAD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define AUSPEX_NO_OVERREAD 1
-#endif
-#endif
-
 namespace core {
 namespace {
 

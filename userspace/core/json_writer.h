@@ -11,6 +11,19 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+// json_escape reads up to 15 bytes past the end of a string (never past its page);
+// AddressSanitizer and MemorySanitizer would report that, so sanitized builds do not.
+#if defined(__SANITIZE_ADDRESS__)
+#define AUSPEX_NO_OVERREAD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define AUSPEX_NO_OVERREAD 1
+#endif
+#endif
 
 namespace core {
 
@@ -26,6 +39,22 @@ inline constexpr size_t json_escape_bound(size_t n) { return 6 * n + 16; }
 // and that bound may be overwritten (runs of plain bytes are copied a word at a time).
 // For writers that own their buffer: no capacity check per byte or per run.
 char* json_escape(char* dst, std::string_view s);
+
+// json_escape with an inline first step: a string of 1-16 bytes that needs no escaping
+// (most values of a document) is checked with one vector compare, without a call.
+inline char* json_escape_short(char* dst, std::string_view s) {
+#if defined(__SSE2__) && !defined(AUSPEX_NO_OVERREAD)
+  if (s.size() - 1 < 16 && (reinterpret_cast<uintptr_t>(s.data()) & 4095) <= 4096 - 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    if (!(static_cast<unsigned>(_mm_movemask_epi8(hit)) & ((1u << s.size()) - 1))) return dst + s.size();
+  }
+#endif
+  return json_escape(dst, s);
+}
 
 class JsonWriter {
  public:

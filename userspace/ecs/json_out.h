@@ -82,7 +82,7 @@ class JsonOut {
     room(core::json_escape_bound(s.size()) + 3);
     if (!first_) *p_++ = ',';
     *p_++ = '"';
-    p_ = core::json_escape(p_, s);
+    p_ = core::json_escape_short(p_, s);
     *p_++ = '"';
     first_ = false;
     return *this;
