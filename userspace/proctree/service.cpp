@@ -135,6 +135,9 @@ void Service::run() {
     }
     caught_up_.notify_all();
   }
+  // Stopped: apply what the kernel already queued (the programs wake this thread only once
+  // the ring fills, so the last events may still be there), unless the source failed.
+  if (thread_error_.message.empty()) (void)source_->poll(0, sink);
   caught_up_.notify_all();
 }
 
