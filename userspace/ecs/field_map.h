@@ -105,7 +105,12 @@ class FieldMap {
   const Entry* begin() const { return entries_.data(); }
   const Entry* end() const { return entries_.data() + size_; }
 
-  Entry* find_entry(std::string_view key) { return find_hashed(key, hash(key)); }
+  // The filter test inline (with a literal key, a constant): most probes end here.
+  Entry* find_entry(std::string_view key) {
+    const unsigned h = hash(key);
+    if (!(bloom_[h >> 6] & (uint64_t{1} << (h & 63)))) return nullptr;
+    return find_hashed(key, h);
+  }
   const Entry* find_entry(std::string_view key) const {
     return const_cast<FieldMap*>(this)->find_entry(key);
   }

@@ -1,12 +1,12 @@
 // The JSON writer of the document writer: core::JsonWriter's shape, writing through a
 // pointer into a buffer the document writer owns and reuses (one room check per write, no
 // std::string bookkeeping per piece; the finished document is appended to the output in
-// one copy). Keys are written without the escaping pass when they are plain ASCII names
-// (every key of ours is: record keys are filtered to [a-z0-9_-] before they get here).
-// Values go through core::json_escape (hostile-input safe).
+// one copy). Keys and values go through core::json_escape (hostile-input safe); short
+// ones that need no escaping (every key of ours: record keys are filtered to [a-z0-9_-]
+// before they get here) take one inline vector compare. Keys written as literals in our
+// code skip the check.
 #pragma once
 
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -44,19 +44,13 @@ class JsonOut {
   JsonOut& end_object() { return close('}'); }
   JsonOut& begin_array() { return open('['); }
   JsonOut& end_array() { return close(']'); }
+  // A key is escaped like any string (record keys are plain names, so that is one inline
+  // vector compare for keys of up to 16 bytes).
   JsonOut& key(std::string_view k) {
-    if (!plain(k)) {
-      string(k);
-      room(1);
-      *p_++ = ':';
-      first_ = true;
-      return *this;
-    }
-    room(k.size() + 4);
+    room(core::json_escape_bound(k.size()) + 4);
     if (!first_) *p_++ = ',';
     *p_++ = '"';
-    std::memcpy(p_, k.data(), k.size());
-    p_ += k.size();
+    p_ = core::json_escape_short(p_, k);
     p_[0] = '"';
     p_[1] = ':';
     p_ += 2;
@@ -134,20 +128,6 @@ class JsonOut {
   }
 
  private:
-  // [a-zA-Z0-9_.@-]: one table load per byte instead of a chain of range compares.
-  static bool plain(std::string_view k) {
-    static constexpr auto kPlain = [] {
-      std::array<uint8_t, 256> t{};
-      for (int c = 'a'; c <= 'z'; ++c) t[c] = 1;
-      for (int c = 'A'; c <= 'Z'; ++c) t[c] = 1;
-      for (int c = '0'; c <= '9'; ++c) t[c] = 1;
-      t['_'] = t['-'] = t['.'] = t['@'] = 1;
-      return t;
-    }();
-    uint8_t all = 1;
-    for (char c : k) all &= kPlain[static_cast<unsigned char>(c)];
-    return all != 0;
-  }
   void room(size_t n) {
     if (static_cast<size_t>(end_ - p_) >= n) [[likely]]
       return;
