@@ -180,7 +180,8 @@ class FieldMap {
   template <bool kCopyKey>
   Entry& set_view_impl(std::string_view key, std::string_view value, bool quoted, bool plain) {
     const unsigned h = hash(key);
-    Entry* e = find_hashed(key, h);
+    // A record's keys are mostly new to the map: the filter says so without a call.
+    Entry* e = (bloom_[h >> 6] & (uint64_t{1} << (h & 63))) ? find_hashed(key, h) : nullptr;
     if (!e) e = &append_hashed<kCopyKey>(key, h);
     e->value = value;
     e->quoted = quoted;
