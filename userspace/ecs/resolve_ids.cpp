@@ -1,6 +1,5 @@
 #include "ecs/resolve_ids.h"
 
-#include <cstring>
 
 namespace ecs {
 
@@ -12,9 +11,8 @@ std::string_view IdNameCache::lookup(const enrich::IdResolver& ids, std::string_
   }
   // Ids of up to 7 bytes (every 32-bit id below 10^7) are cached; longer ones ask the tables.
   if (id.empty() || id.size() > 7) return group ? ids.group_name(id) : ids.user_name(id);
-  uint64_t key = 0;
-  std::memcpy(&key, id.data(), id.size());
-  key |= static_cast<uint64_t>(id.size()) << 56;
+  uint64_t key = static_cast<uint64_t>(id.size()) << 56;
+  for (size_t i = 0; i < id.size(); ++i) key |= uint64_t{static_cast<unsigned char>(id[i])} << (8 * i);
   Slot& s = slots_[group][(key * 0x9E3779B97F4A7C15ull) >> 58];
   if (s.key != key) {
     s.key = key;
