@@ -28,12 +28,14 @@ struct Entity {  // an ECS user/group reference: an id, a name, or both after re
 };
 
 struct ProcessInfo {
-  std::string pid, ppid, title, name, exe, cwd;
+  // Views of the event's data values (the record text or a data entry's own buffer), valid
+  // until the next event.
+  std::string_view pid, ppid, title, name, exe, cwd;
   std::vector<std::string> args;
   size_t nargs = 0;         // live entries of args (the vector keeps old strings for reuse)
   int64_t args_count = -1;  // argc from EXECVE; -1 when there was no EXECVE
   void clear() {
-    pid.clear(); ppid.clear(); title.clear(); name.clear(); exe.clear(); cwd.clear();
+    pid = ppid = title = name = exe = cwd = {};
     nargs = 0;
     args_count = -1;
   }

@@ -14,7 +14,7 @@ bool ends_with_id(std::string_view k) { return k.ends_with("uid") || k.ends_with
 // One scan finds all six instead of six lookups and six more in erase().
 void move_to_process(FieldMap& data, ProcessInfo& p) {
   enum { kPid, kPpid, kTitle, kComm, kExe, kCwd, kCount };
-  std::string* const dst[kCount] = {&p.pid, &p.ppid, &p.title, &p.name, &p.exe, &p.cwd};
+  std::string_view* const dst[kCount] = {&p.pid, &p.ppid, &p.title, &p.name, &p.exe, &p.cwd};
   size_t at[kCount];
   for (size_t& a : at) a = SIZE_MAX;
   size_t i = 0;
@@ -43,7 +43,7 @@ void move_to_process(FieldMap& data, ProcessInfo& p) {
   for (int w = 0; w < kCount; ++w) {
     const size_t idx = at[w];
     if (idx == SIZE_MAX) continue;
-    dst[w]->assign((data.begin() + idx)->value);
+    *dst[w] = (data.begin() + idx)->value;  // erase_at keeps the value's buffer alive
     const size_t last = data.size() - 1;
     data.erase_at(idx);
     for (size_t& a : at)  // the entry that was last now sits at idx
