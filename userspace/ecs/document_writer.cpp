@@ -112,17 +112,29 @@ struct UserDoc {
 
   IdName* slot(std::string_view key, bool& is_id) {
     is_id = true;
-    if (key == "uid") return &main;
-    if (key == "gid") return &group;
-    if (key == "euid") return &eff;
-    if (key == "egid") return &eff_group;
-    if (key == "suid") return &saved;
-    if (key == "sgid") return &saved_group;
-    if (key == "fsuid") return &fs;
-    if (key == "fsgid") return &fs_group;
-    if (key == "auid") return &audit;
-    if (key == "old-auid" || key == "old_auid") return &old_auid;
-    if (key == "new-auid" || key == "new_auid") return &new_auid;
+    switch (key.size()) {  // one length test first: most keys are 3-5 bytes
+      case 3:
+        if (key == "uid") return &main;
+        if (key == "gid") return &group;
+        break;
+      case 4:
+        if (key == "euid") return &eff;
+        if (key == "egid") return &eff_group;
+        if (key == "suid") return &saved;
+        if (key == "sgid") return &saved_group;
+        if (key == "auid") return &audit;
+        break;
+      case 5:
+        if (key == "fsuid") return &fs;
+        if (key == "fsgid") return &fs_group;
+        break;
+      case 8:
+        if (key == "old-auid" || key == "old_auid") return &old_auid;
+        if (key == "new-auid" || key == "new_auid") return &new_auid;
+        break;
+      default:
+        break;
+    }
     for (size_t i = 0; i < nothers; ++i)
       if (others[i].key == key) return &others[i].v;
     if (nothers == others.size()) others.emplace_back();

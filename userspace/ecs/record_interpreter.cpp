@@ -245,7 +245,7 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
     m.erase(e->key);
     for (char& c : tmp_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool ok = tmp_ == "yes" || tmp_ == "1" || tmp_.starts_with("suc");
-    m.set_view("result", ok ? "success" : "fail");
+    m.set_view_stable("result", ok ? "success" : "fail");
   }
 
   if (FieldMap::Entry* e = m.find_entry("exit")) {
