@@ -215,10 +215,8 @@ class FieldMap {
   }
   template <bool kCopyKey>
   Entry& append_hashed(std::string_view key, unsigned h) {
-    if (size_ == entries_.size()) {
-      entries_.emplace_back();
-      hashes_.resize(entries_.size() + 16);
-    }
+    if (size_ == entries_.size()) [[unlikely]]
+      grow();
     hashes_[size_] = static_cast<uint8_t>(h);
     Entry& e = entries_[size_++];
     bloom_[h >> 6] |= uint64_t{1} << (h & 63);
@@ -235,6 +233,12 @@ class FieldMap {
     e.quoted = false;
     e.plain = false;
     return e;
+  }
+
+  // Out of line, so the append path stays small (warmed-up maps do not grow).
+  [[gnu::noinline]] void grow() {
+    entries_.emplace_back();
+    hashes_.resize(entries_.size() + 16);
   }
 
   // Keys are a few bytes: a byte loop beats a call to memcmp.
