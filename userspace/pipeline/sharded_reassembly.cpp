@@ -34,14 +34,52 @@ struct ShardedReassembly::Batch {
   }
 };
 
-// One worker's formatted output for one tick: documents in first-index order.
+// One worker's formatted output for one tick: documents in first-index order, in chunks.
+// A tick can complete thousands of events at once (end of input, a jump in log time): one
+// growing string would be reallocated, copied and faulted in afresh at every doubling.
+// Chunks keep their capacity from tick to tick, so the steady state touches no new page.
 struct ShardedReassembly::Bundle {
-  std::string bytes;
-  std::vector<std::pair<uint64_t, uint32_t>> docs;  // (first_index, end offset in bytes)
-  std::vector<int64_t> times_ms;                     // event time of each doc (latency)
+  static constexpr size_t kChunk = 1 << 20;
+  static constexpr size_t kChunkRoom = 256 << 10;  // less free than this: next chunk
+  struct Doc {
+    uint64_t first_index;
+    uint32_t chunk;
+    uint32_t end;  // offset in chunks[chunk] just past the document
+  };
+  std::vector<std::string> chunks;  // the first `used` hold this tick's documents
+  size_t used = 0;
+  std::vector<Doc> docs;
+  std::vector<int64_t> times_ms;  // event time of each doc (latency)
   uint64_t tick = 0;
   bool final = false;
   size_t owner = 0;
+
+  void clear() {
+    for (size_t i = 0; i < used; ++i) chunks[i].clear();
+    used = 0;
+    docs.clear();
+    times_ms.clear();
+  }
+  // The chunk the next document goes to (a document larger than the room just grows it).
+  std::string& room() {
+    if (used == 0 || chunks[used - 1].capacity() - chunks[used - 1].size() < kChunkRoom) {
+      if (used == chunks.size()) {
+        chunks.emplace_back();
+        chunks.back().reserve(kChunk);
+      }
+      ++used;
+    }
+    return chunks[used - 1];
+  }
+  void add(uint64_t first_index, int64_t time_ms) {
+    docs.push_back({first_index, static_cast<uint32_t>(used - 1), static_cast<uint32_t>(chunks[used - 1].size())});
+    times_ms.push_back(time_ms);
+  }
+  std::string_view doc(size_t i) const {
+    const Doc& d = docs[i];
+    const uint32_t begin = i > 0 && docs[i - 1].chunk == d.chunk ? docs[i - 1].end : 0;
+    return std::string_view(chunks[d.chunk]).substr(begin, d.end - begin);
+  }
 };
 
 struct ShardedReassembly::Worker {
@@ -83,21 +121,18 @@ struct ShardedReassembly::Worker {
     std::sort(done.begin(), done.end(), [](const reassembly::Event* a, const reassembly::Event* c) {
       return a->first_index < c->first_index;
     });
-    out_bundle.bytes.clear();
-    out_bundle.docs.clear();
-    out_bundle.times_ms.clear();
+    out_bundle.clear();
     for (reassembly::Event* e : done) {
-      formatter->append(*e, out_bundle.bytes);
-      out_bundle.docs.emplace_back(e->first_index, static_cast<uint32_t>(out_bundle.bytes.size()));
-      out_bundle.times_ms.push_back(e->time_ms());
+      formatter->append(*e, out_bundle.room());
+      out_bundle.add(e->first_index, e->time_ms());
       reassembler.recycle(e);
     }
     done.clear();
-    // Injected documents go after the tick's events (an index no record has).
+    // Injected documents go after the tick's events (an index no record has); no event
+    // time: not a latency sample.
     for (const auto& doc : b.injected) {
-      out_bundle.bytes.append(doc);
-      out_bundle.docs.emplace_back(UINT64_MAX, static_cast<uint32_t>(out_bundle.bytes.size()));
-      out_bundle.times_ms.push_back(INT64_MIN);  // no event time: not a latency sample
+      out_bundle.room().append(doc);
+      out_bundle.add(UINT64_MAX, INT64_MIN);
     }
     out_bundle.tick = b.tick;
     out_bundle.final = b.final;
@@ -276,14 +311,12 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < bundles.size(); ++i) {
       if (pos[i] >= bundles[i]->docs.size()) continue;
-      if (best == SIZE_MAX || bundles[i]->docs[pos[i]].first < bundles[best]->docs[pos[best]].first)
+      if (best == SIZE_MAX || bundles[i]->docs[pos[i]].first_index < bundles[best]->docs[pos[best]].first_index)
         best = i;
     }
     if (best == SIZE_MAX) break;
-    const auto& docs = bundles[best]->docs;
-    const uint32_t begin = pos[best] == 0 ? 0 : docs[pos[best] - 1].second;
-    const std::string_view doc = std::string_view(bundles[best]->bytes).substr(begin, docs[pos[best]].second - begin);
-    if (best == last && !parts_.empty())
+    const std::string_view doc = bundles[best]->doc(pos[best]);
+    if (best == last && !parts_.empty() && parts_.back().data() + parts_.back().size() == doc.data())
       parts_.back() = std::string_view(parts_.back().data(), parts_.back().size() + doc.size());
     else
       parts_.push_back(doc);
@@ -293,7 +326,7 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
   size_t n = 0, injected = 0;
   for (auto* b : bundles) {
     n += b->docs.size();
-    for (const auto& d : b->docs) injected += d.first == UINT64_MAX;
+    for (const auto& d : b->docs) injected += d.first_index == UINT64_MAX;
   }
   if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
   if (config_.measure_latency && n) {
