@@ -37,42 +37,49 @@ struct ShardedReassembly::Batch {
 // One worker's formatted output for one tick: documents in first-index order, in chunks.
 // A tick can complete thousands of events at once (end of input, a jump in log time): one
 // growing string would be reallocated, copied and faulted in afresh at every doubling.
-// Chunks keep their capacity from tick to tick, so the steady state touches no new page.
+// Chunks come from the worker's pool and go back to it when the bundle is reused (only the
+// worker touches them then; the writer only reads), so the memory touched is the most
+// output in flight at once, and the steady state faults in no new page.
 struct ShardedReassembly::Bundle {
   static constexpr size_t kChunk = 1 << 20;
   static constexpr size_t kChunkRoom = 256 << 10;  // less free than this: next chunk
+  using Pool = std::vector<std::string>;
   struct Doc {
     uint64_t first_index;
     uint32_t chunk;
     uint32_t end;  // offset in chunks[chunk] just past the document
   };
-  std::vector<std::string> chunks;  // the first `used` hold this tick's documents
-  size_t used = 0;
+  std::vector<std::string> chunks;  // this tick's documents
   std::vector<Doc> docs;
   std::vector<int64_t> times_ms;  // event time of each doc (latency)
   uint64_t tick = 0;
   bool final = false;
   size_t owner = 0;
 
-  void clear() {
-    for (size_t i = 0; i < used; ++i) chunks[i].clear();
-    used = 0;
+  void clear(Pool& pool) {
+    for (auto& c : chunks) {
+      c.clear();
+      pool.push_back(std::move(c));
+    }
+    chunks.clear();
     docs.clear();
     times_ms.clear();
   }
   // The chunk the next document goes to (a document larger than the room just grows it).
-  std::string& room() {
-    if (used == 0 || chunks[used - 1].capacity() - chunks[used - 1].size() < kChunkRoom) {
-      if (used == chunks.size()) {
+  std::string& room(Pool& pool) {
+    if (chunks.empty() || chunks.back().capacity() - chunks.back().size() < kChunkRoom) {
+      if (pool.empty()) {
         chunks.emplace_back();
         chunks.back().reserve(kChunk);
+      } else {
+        chunks.push_back(std::move(pool.back()));  // the most recently used: still warm
+        pool.pop_back();
       }
-      ++used;
     }
-    return chunks[used - 1];
+    return chunks.back();
   }
   void add(uint64_t first_index, int64_t time_ms) {
-    docs.push_back({first_index, static_cast<uint32_t>(used - 1), static_cast<uint32_t>(chunks[used - 1].size())});
+    docs.push_back({first_index, static_cast<uint32_t>(chunks.size() - 1), static_cast<uint32_t>(chunks.back().size())});
     times_ms.push_back(time_ms);
   }
   std::string_view doc(size_t i) const {
@@ -92,6 +99,7 @@ struct ShardedReassembly::Worker {
   std::vector<std::unique_ptr<Batch>> batch_storage;
   std::vector<std::unique_ptr<Bundle>> bundle_storage;
   Batch* current = nullptr;  // being filled by the reader
+  Bundle::Pool chunk_pool;   // output chunks not in a bundle (worker thread only)
   std::thread thread;
   bool missed_tick = false;  // drop mode: a tick went by without a batch for this worker
   mutable std::mutex stats_mu;
@@ -121,9 +129,9 @@ struct ShardedReassembly::Worker {
     std::sort(done.begin(), done.end(), [](const reassembly::Event* a, const reassembly::Event* c) {
       return a->first_index < c->first_index;
     });
-    out_bundle.clear();
+    out_bundle.clear(chunk_pool);
     for (reassembly::Event* e : done) {
-      formatter->append(*e, out_bundle.room());
+      formatter->append(*e, out_bundle.room(chunk_pool));
       out_bundle.add(e->first_index, e->time_ms());
       reassembler.recycle(e);
     }
@@ -131,7 +139,7 @@ struct ShardedReassembly::Worker {
     // Injected documents go after the tick's events (an index no record has); no event
     // time: not a latency sample.
     for (const auto& doc : b.injected) {
-      out_bundle.room().append(doc);
+      out_bundle.room(chunk_pool).append(doc);
       out_bundle.add(UINT64_MAX, INT64_MIN);
     }
     out_bundle.tick = b.tick;
