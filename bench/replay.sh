@@ -2,10 +2,11 @@
 # End-to-end replay benchmark: `auspex replay` against a plain libauparse reader (and
 # ausearch for reference), in one run on the same raw log.
 #
-#   bench/replay.sh [--reps N] [--all] FILE
+#   bench/replay.sh [--reps N] [--all] [--ecs] FILE
 #
 #   FILE      a raw auditd log, e.g. build/corpus/gen.log from scripts/gen-corpus.sh
 #   --reps N  timed repetitions of each reader, median reported (default 5)
+#   --ecs     also time `auspex replay --format ecs` (1 and 2 shards: the ECS issue's figure)
 #   --all     also time the slow interpreted readers: auparse_reader --interpret
 #             (auparse_interpret_field on every field) and `ausearch -i`
 #
@@ -31,11 +32,13 @@ die() { echo "$prog: $*" >&2; exit 1; }
 
 reps=5
 all=0
+ecs=0
 file=
 while (($#)); do
   case $1 in
     --reps) reps=${2:?--reps needs a number}; shift 2 ;;
     --all) all=1; shift ;;
+    --ecs) ecs=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) [ -z "$file" ] || die "one FILE only"; file=$1; shift ;;
@@ -174,6 +177,13 @@ cmds=(
   "$(printf '%q ' ausearch --input "$file" --raw)"
 )
 events_of=("$auspex_events" "$(wc -l <"$tmp/auspex2.ndjson")" "$auparse_events" "$auparse_events")
+if ((ecs)); then
+  # Same events as --format events (one document per event; checked in tests/ecs).
+  names+=("auspex replay --format ecs --shards 1" "auspex replay --format ecs --shards 2")
+  cmds+=("$(printf '%q ' "$auspex" replay --shards 1 --format ecs "$file")"
+    "$(printf '%q ' "$auspex" replay --shards 2 --format ecs "$file")")
+  events_of+=("$auspex_events" "$auspex_events")
+fi
 if ((all)); then
   names+=("libauparse reader (interpreted)" "ausearch -i")
   cmds+=("$(printf '%q ' "$reader" --interpret "$file")" "$(printf '%q ' ausearch --input "$file" -i)")
@@ -216,6 +226,11 @@ c1=$(awk -v a="${ecpu[0]}" -v b="${ecpu[2]}" 'BEGIN { printf "%.2f", (b > 0 ? a 
 c2=$(awk -v a="${ecpu[1]}" -v b="${ecpu[2]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 echo "ratio auspex/libauparse (events/s, wall): --shards 1: ${r1}x, --shards 2: ${r2}x (target >= 4x)"
 echo "ratio auspex/libauparse (events per CPU-second): --shards 1: ${c1}x, --shards 2: ${c2}x"
+if ((ecs)); then
+  e1=$(awk -v a="${eps[4]}" -v b="${eps[2]}" 'BEGIN { printf "%.2f", a / b }')
+  e2=$(awk -v a="${eps[5]}" -v b="${eps[2]}" 'BEGIN { printf "%.2f", a / b }')
+  echo "ratio auspex --format ecs/libauparse (events/s, wall): --shards 1: ${e1}x, --shards 2: ${e2}x (target >= 3x)"
+fi
 if ((auspex_ok)); then
   echo "correctness: auspex events match the reference grouping, no record dropped"
 else
