@@ -62,6 +62,27 @@ TEST(Service, LookupSeesEventPushedBeforeTheCall) {
   }
 }
 
+TEST(Service, LookupCatchesTheTreeUpOnItsOwnThread) {
+  // The service thread is stuck (paused, deaf to wake): a lookup that needs a pending exec
+  // still finds it at once by consuming on its own thread, and the generation moves.
+  SyntheticSource* src;
+  auto svc = start(src);
+  src->inline_consume = true;
+  Synth s;
+  src->pause(true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const uint64_t g = svc->generation();
+  src->push(s.fork({40, 1, 40, 40}, 1));
+  src->push(s.exec({40, 1, 40, 40}, "/bin/z"));
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = svc->lookup(40, 0, std::chrono::milliseconds(2000), "/bin/z");
+  EXPECT_EQ(r.status, LookupStatus::kFound);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  EXPECT_EQ(svc->stats().lookup_consumed_inline, 1u);
+  EXPECT_NE(svc->generation(), g);  // the exec bumped it, as on the service thread
+  src->pause(false);
+}
+
 TEST(Service, SettledLookupAnswersWithoutWaitingForPendingEvents) {
   // The source is stuck (never caught up): a settled lookup of a known process running the
   // event's executable answers at once; an unsettled one, or another exe, waits.

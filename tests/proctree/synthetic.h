@@ -117,6 +117,20 @@ class SyntheticSource final : public EventSource {
     cv_.notify_all();
   }
   std::vector<Counter> counters() const override { return {}; }
+  // With inline_consume on, lookups may take the queue on their own thread (as BpfSource
+  // does), paused or not.
+  bool inline_consume = false;
+  bool try_consume(EventSink& sink) override {
+    if (!inline_consume) return false;
+    std::vector<TreeEvent> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.assign(q_.begin(), q_.end());
+      q_.clear();
+    }
+    for (const auto& e : batch) sink.on_event(e);
+    return true;
+  }
 
   void push(const TreeEvent& e) {
     std::lock_guard lock(mu_);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -31,7 +32,9 @@ struct BpfSource::Impl {
   size_t page = 0;
   int wake_fd = -1;
   AbiDecoder decoder;
-  EventSink* sink = nullptr;  // set during poll()
+  EventSink* sink = nullptr;  // set during a consume
+  // One consumer at a time: the service thread's poll, or a lookup's try_consume.
+  std::mutex consume_mu;
   std::FILE* record = nullptr;
   size_t delivered = 0;
   // Read by counters() from other threads.
@@ -124,14 +127,28 @@ core::Result<size_t> BpfSource::poll(int timeout_ms, EventSink& sink) {
       (void)!read(m.wake_fd, &v, sizeof v);
     }
   }
-  m.sink = &sink;
-  m.delivered = 0;
   // Consume even after a timeout or a wake: the caller's watermark counts on everything
   // submitted before this call having been read.
+  std::lock_guard consuming(m.consume_mu);
+  return consume_locked(sink);
+}
+
+core::Result<size_t> BpfSource::consume_locked(EventSink& sink) {
+  Impl& m = *impl_;
+  m.sink = &sink;
+  m.delivered = 0;
   int r = ring_buffer__consume(m.rb);
   m.sink = nullptr;
   if (r < 0) return errno_error("bpf: ring_buffer__consume", -r);
   return m.delivered;
+}
+
+bool BpfSource::try_consume(EventSink& sink) {
+  Impl& m = *impl_;
+  if (!m.rb) return false;
+  std::unique_lock consuming(m.consume_mu, std::try_to_lock);
+  if (!consuming.owns_lock()) return false;
+  return consume_locked(sink).ok();
 }
 
 bool BpfSource::drained() const {

@@ -22,6 +22,7 @@ class BpfSource final : public EventSource {
   core::Result<size_t> poll(int timeout_ms, EventSink& sink) override;
   void wake() override;
   bool drained() const override;
+  bool try_consume(EventSink& sink) override;
   std::vector<Counter> counters() const override;
 
   // Also appends every sample to f (recorded_source.h format); call before start().
@@ -31,6 +32,7 @@ class BpfSource final : public EventSource {
   int on_sample(const void* data, size_t size);
 
  private:
+  core::Result<size_t> consume_locked(EventSink& sink);  // holding Impl::consume_mu
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -39,6 +39,11 @@ class EventSource {
   // sink returned). Called with the service lock held, which every delivery takes, so a
   // true answer means no event is half-applied. Sources that cannot tell return false.
   virtual bool drained() const { return false; }
+  // Delivers what is pending now on the calling thread, unless another thread is delivering
+  // at this moment: then it delivers nothing and returns false (never waits for it). Lets
+  // a lookup catch the tree up without waking the service thread and waiting for it.
+  // Sources that cannot return false.
+  virtual bool try_consume(EventSink& /*sink*/) { return false; }
   // Per-cause counters: drops, truncations, undecodable samples.
   virtual std::vector<Counter> counters() const = 0;
   // The procfs backend takes audit facts; others return nullptr.

@@ -94,19 +94,23 @@ void Service::stop() {
   caught_up_.notify_all();
 }
 
+void Service::apply_event(const TreeEvent& e) {
+  const uint64_t evicted = tree_.stats().evicted;
+  tree_.apply(e);
+  // A fork adds a process and changes no tracked one, unless the cap evicted a record (a
+  // leader someone's lookup names). A reused pid needs no bump: its previous process's
+  // exit did that.
+  if (e.kind != EventKind::kFork || tree_.stats().evicted != evicted)
+    generation_.fetch_add(1, std::memory_order_release);
+}
+
 void Service::run() {
   if (options_.on_thread_start) options_.on_thread_start();
   struct Locked final : EventSink {
     Service* s;
     void on_event(const TreeEvent& e) override {
       std::lock_guard lock(s->mu_);
-      const uint64_t evicted = s->tree_.stats().evicted;
-      s->tree_.apply(e);
-      // A fork adds a process and changes no tracked one, unless the cap evicted a record
-      // (a leader someone's lookup names). A reused pid needs no bump: its previous
-      // process's exit did that.
-      if (e.kind != EventKind::kFork || s->tree_.stats().evicted != evicted)
-        s->generation_.fetch_add(1, std::memory_order_release);
+      s->apply_event(e);
     }
   } sink;
   sink.s = this;
@@ -178,6 +182,23 @@ LookupResult Service::lookup(int32_t pid, int64_t event_unix_ns, std::chrono::mi
       return out;
     }
   }
+  if (!caught_up && running_) {
+    // Catch the tree up here rather than wake the service thread and wait for it (two
+    // context switches per exec event). Only when no one else is consuming right now; the
+    // lock order is mu_ then the source's, and the source never waits for it.
+    struct Direct final : EventSink {
+      Service* s;
+      void on_event(const TreeEvent& e) override { s->apply_event(e); }
+    } direct;
+    direct.s = this;
+    const uint64_t before = boottime_now_ns();
+    if (source_->try_consume(direct)) {
+      watermark_ns_ = std::max(watermark_ns_, before);
+      caught_up = true;
+      ++inline_;
+      caught_up_.notify_all();
+    }
+  }
   ++waiters_;
   if (!caught_up) source_->wake();
   for (; !caught_up;) {
@@ -234,6 +255,7 @@ ServiceStats Service::stats() const {
   s.lookup_timed_out = timed_out_;
   s.lookup_exe_mismatch = exe_mismatch_;
   s.lookup_without_wait = fast_;
+  s.lookup_consumed_inline = inline_;
   return s;
 }
 

@@ -35,7 +35,8 @@ std::optional<Backend> parse_backend(std::string_view s);
 struct ServiceOptions {
   Backend backend = Backend::kAuto;
   TreeOptions tree;
-  // Told of every change, on the service thread, with the tree locked: keep it short.
+  // Told of every change, with the tree locked: on the service thread, or on the thread of
+  // a lookup that caught the tree up itself (Service::lookup). Keep it short.
   TreeObserver* observer = nullptr;
   // Diagnostics (backend choice, fallback reason). Default: stderr.
   std::function<void(std::string_view)> log;
@@ -70,6 +71,7 @@ struct ServiceStats {
   uint64_t lookups = 0, lookup_found = 0, lookup_not_found = 0, lookup_timed_out = 0,
            lookup_exe_mismatch = 0;
   uint64_t lookup_without_wait = 0;  // the source was drained at the call
+  uint64_t lookup_consumed_inline = 0;  // caught the tree up on the caller's thread
 };
 
 class Service {
@@ -116,6 +118,7 @@ class Service {
  private:
   Service(std::unique_ptr<EventSource> source, ServiceOptions options);
   void run();
+  void apply_event(const TreeEvent& e);  // holding mu_
   uint64_t unix_to_boot_ns(int64_t unix_ns) const;
 
   std::unique_ptr<EventSource> source_;
@@ -129,7 +132,7 @@ class Service {
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0},
-      fast_{0}, settled_fast_{0};
+      fast_{0}, settled_fast_{0}, inline_{0};
   core::Error thread_error_;
 };
 
