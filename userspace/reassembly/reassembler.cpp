@@ -54,10 +54,51 @@ void Reassembler::fifo_remove(Event* e) {
   e->fifo_prev = e->fifo_next = nullptr;
 }
 
+namespace {
+constexpr size_t kSpareNodes = 4096;  // bound on the nodes kept for reuse, per map
+}  // namespace
+
+void Reassembler::open_insert(uint64_t key, Event* e) {
+  if (spare_open_.empty()) {
+    open_.emplace(key, e);
+    return;
+  }
+  auto node = std::move(spare_open_.back());
+  spare_open_.pop_back();
+  node.key() = key;
+  node.mapped() = e;
+  open_.insert(std::move(node));
+}
+
+void Reassembler::open_erase(uint64_t key) {
+  auto node = open_.extract(key);
+  if (!node.empty() && spare_open_.size() < kSpareNodes) spare_open_.push_back(std::move(node));
+}
+
+void Reassembler::recent_set(uint64_t key, int64_t time_ms) {
+  auto it = recent_.find(key);
+  if (it != recent_.end()) {
+    it->second = time_ms;
+    return;
+  }
+  if (spare_recent_.empty()) {
+    recent_.emplace(key, time_ms);
+    return;
+  }
+  auto node = std::move(spare_recent_.back());
+  spare_recent_.pop_back();
+  node.key() = key;
+  node.mapped() = time_ms;
+  recent_.insert(std::move(node));
+}
+
 void Reassembler::forget_one(RememberedHeap& q) {
   const Remembered& r = q.top();
   auto it = recent_.find(r.key);
-  if (it != recent_.end() && it->second == r.time_ms) recent_.erase(it);
+  if (it != recent_.end() && it->second == r.time_ms) {
+    auto node = recent_.extract(it);
+    if (spare_recent_.size() < kSpareNodes) spare_recent_.push_back(std::move(node));
+  }
   q.pop();
   --remembered_count_;
 }
@@ -73,7 +114,7 @@ void Reassembler::remember(const Event* e) {
   }
   const uint64_t key = key_of(e->node_id, e->serial);
   remembered_[e->node_id].push({e->clock_ms, key, e->time_ms()});
-  recent_[key] = e->time_ms();
+  recent_set(key, e->time_ms());
   ++remembered_count_;
 }
 
@@ -173,21 +214,21 @@ void Reassembler::add(const Input& in) {
         if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
       if (oldest) {
         fifo_remove(oldest);
-        open_.erase(key_of(oldest->node_id, oldest->serial));
+        open_erase(key_of(oldest->node_id, oldest->serial));
         remember(oldest);
         complete(oldest, Completion::kCapEvicted);
       }
     }
     append_record(e, in);
     e->lane = record::is_standalone(type) && config_.standalone_timeout_ms < config_.timeout_ms;
-    open_.emplace(key, e);
+    open_insert(key, e);
     fifo_push(e);
     return;
   }
   Event* e = it->second;
   if (type == record::kEoe) {
     append_record(e, in);
-    open_.erase(it);
+    open_erase(key);
     fifo_remove(e);
     remember(e);
     complete(e, Completion::kEoe);
@@ -226,7 +267,7 @@ void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
     while (f.head && now_ms - f.head->clock_ms >= window) {
       Event* e = f.head;
       fifo_remove(e);
-      open_.erase(key_of(e->node_id, e->serial));
+      open_erase(key_of(e->node_id, e->serial));
       remember(e);
       complete(e, lane ? Completion::kStandalone : Completion::kTimeout);
     }
@@ -241,7 +282,7 @@ void Reassembler::flush_all() {
       if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
     if (!oldest) break;
     fifo_remove(oldest);
-    open_.erase(key_of(oldest->node_id, oldest->serial));
+    open_erase(key_of(oldest->node_id, oldest->serial));
     remember(oldest);
     complete(oldest, Completion::kEndFlush);
   }

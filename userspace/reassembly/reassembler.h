@@ -110,6 +110,13 @@ class Reassembler {
   std::unordered_map<uint64_t, int64_t> recent_;
   std::vector<RememberedHeap> remembered_;  // per node, oldest clock on top
   void forget_one(RememberedHeap& q);
+  // Map nodes of erased entries, reused by the next insert: an event opens and closes
+  // without a heap allocation once the maps have reached their working size.
+  std::vector<decltype(open_)::node_type> spare_open_;
+  std::vector<decltype(recent_)::node_type> spare_recent_;
+  void open_insert(uint64_t key, Event* e);
+  void open_erase(uint64_t key);
+  void recent_set(uint64_t key, int64_t time_ms);
   size_t remembered_count_ = 0;
 };
 
