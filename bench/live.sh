@@ -235,41 +235,11 @@ results=() # "collector rate caused received written lost cpu_s wall_s p50 p99 e
 phase_auditd() { # phase_auditd RATE
   local rate=$1 d=$tmp/auditd-$1 r
   mkdir -p "$d/conf" "$d/plugins"
-  cat >"$d/conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $d/audit.log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 200
-max_log_file = 100000
-max_log_file_action = IGNORE
-num_logs = 0
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-plugin_dir = $d/plugins
-name_format = NONE
-priority_boost = 4
-use_libwrap = no
-q_depth = 2000
-overflow_action = IGNORE
-end_of_event_timeout = 2
-EOF
-  chmod 0640 "$d/conf/auditd.conf"
+  audit_write_auditd_conf "$d/conf" "$d/audit.log" "$d/plugins"
   collector_kind=auditd
   auditd -n -c "$d/conf" >"$d/auditd.out" 2>&1 9>&- &
   collector_pid=$!
-  for _ in $(seq 50); do
-    [ "$(audit_field pid)" = "$collector_pid" ] && break
-    kill -0 "$collector_pid" 2>/dev/null || die "auditd exited at start: $(cat "$d/auditd.out")"
-    sleep 0.1
-  done
-  [ "$(audit_field pid)" = "$collector_pid" ] || die "auditd (pid $collector_pid) did not register with the kernel in 5 s"
+  audit_wait_registered "$collector_pid" "$d/auditd.out"
   set_run_settings
   for r in "${session_rules[@]}" "${bench_rules[@]}"; do
     # shellcheck disable=SC2086 # each rule is a word list on purpose

@@ -167,44 +167,12 @@ echo public >"$tmp/pub" && chmod 0644 "$tmp/pub"
 setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$tmp/pub" \
   || die "uid 65534 cannot read $tmp/pub: a parent directory is not searchable by others (/tmp is $(stat -c %A /tmp); expected drwxrwxrwt)"
 
-# --- auditd with a private config ------------------------------------------------------------
-# max_log_file_action=ignore: one file, no rotation. space_left must exceed admin_space_left
-# or auditd refuses to start. No files in plugin_dir: no dispatcher.
-cat >"$tmp/conf/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $log_tmp
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 200
-max_log_file = 100000
-max_log_file_action = IGNORE
-num_logs = 0
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-plugin_dir = $tmp/plugins
-name_format = NONE
-priority_boost = 4
-use_libwrap = no
-q_depth = 2000
-overflow_action = IGNORE
-end_of_event_timeout = 2
-EOF
-chmod 0640 "$tmp/conf/auditd.conf"
+# --- auditd with a private config (scripts/lib/audit-state.sh) ------------------------------
+audit_write_auditd_conf "$tmp/conf" "$log_tmp" "$tmp/plugins"
 
 auditd -n -c "$tmp/conf" >"$tmp/auditd.out" 2>&1 9>&- &
 auditd_pid=$!
-for _ in $(seq 50); do
-  [ "$(audit_field pid)" = "$auditd_pid" ] && break
-  kill -0 "$auditd_pid" 2>/dev/null || die "auditd exited at start: $(cat "$tmp/auditd.out")"
-  sleep 0.1
-done
-[ "$(audit_field pid)" = "$auditd_pid" ] || die "auditd (pid $auditd_pid) did not register with the kernel in 5 s"
+audit_wait_registered "$auditd_pid" "$tmp/auditd.out"
 
 auditctl -b "$backlog_run" >/dev/null || die "auditctl -b $backlog_run failed"
 rules=(

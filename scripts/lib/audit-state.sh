@@ -1,6 +1,7 @@
 # Sourced by scripts and benchmarks that change the kernel's audit state (gen-corpus.sh,
 # bench/live.sh): take the lock the kernel tests take, note the state at start, put every
-# setting back and check that it is back. Needs `say` and `die` from the caller.
+# setting back and check that it is back; and run a private auditd. Needs `say` and `die`
+# from the caller.
 
 # audit_field NAME [STATUS_TEXT]: one field of `auditctl -s` (read now when no text is given).
 audit_field() {
@@ -78,4 +79,48 @@ audit_check_back() {
     ok=1
   fi
   return "$ok"
+}
+
+# Writes DIR/auditd.conf for a private `auditd -n -c DIR`: RAW log to LOG_FILE, flushed
+# incrementally, one file (no rotation, no space actions), no dispatcher (PLUGIN_DIR holds
+# no plugins). space_left must exceed admin_space_left or auditd refuses to start.
+audit_write_auditd_conf() {
+  local dir=$1 log=$2 plugins=$3
+  cat >"$dir/auditd.conf" <<CONF
+local_events = yes
+write_logs = yes
+log_file = $log
+log_group = root
+log_format = RAW
+flush = INCREMENTAL_ASYNC
+freq = 200
+max_log_file = 100000
+max_log_file_action = IGNORE
+num_logs = 0
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+plugin_dir = $plugins
+name_format = NONE
+priority_boost = 4
+use_libwrap = no
+q_depth = 2000
+overflow_action = IGNORE
+end_of_event_timeout = 2
+CONF
+  chmod 0640 "$dir/auditd.conf"
+}
+
+# Waits up to 5 s for auditd (PID, its output in OUT) to register as the audit daemon.
+audit_wait_registered() {
+  local pid=$1 out=$2
+  for _ in $(seq 50); do
+    [ "$(audit_field pid)" = "$pid" ] && return 0
+    kill -0 "$pid" 2>/dev/null || die "auditd exited at start: $(cat "$out")"
+    sleep 0.1
+  done
+  [ "$(audit_field pid)" = "$pid" ] || die "auditd (pid $pid) did not register with the kernel in 5 s"
 }
