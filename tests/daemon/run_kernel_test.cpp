@@ -106,15 +106,19 @@ class RunKernel : public ::testing::Test {
     }
     testing_support::run("rm -rf " + dir);
   }
+  // `auspex run` with one rule, execve keyed `key`, and the events format.
+  Daemon start_with_exec_rule(const std::string& key) {
+    const std::string rules = dir + "/" + key + ".rules";
+    std::ofstream(rules) << "# end-to-end\n-a always,exit -F arch=b64 -S execve -F key=" << key << "\n";
+    const std::string cfg = dir + "/cfg.json";
+    std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
+    return start({"--config", cfg, "--rules", rules}, dir);
+  }
   std::string dir, before;
 };
 
 TEST_F(RunKernel, ExactlyTheExecsWeRanWithTheKey) {
-  const std::string rules = dir + "/e2e.rules";
-  std::ofstream(rules) << "# end-to-end\n-a always,exit -F arch=b64 -S execve -F key=auspex_e2e\n";
-  const std::string cfg = dir + "/cfg.json";
-  std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
-  Daemon d = start({"--config", cfg, "--rules", rules}, dir);
+  Daemon d = start_with_exec_rule("auspex_e2e");
   ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
 
   const std::string marker = "auspex-e2e-" + std::to_string(getpid());
@@ -169,11 +173,7 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::seconds limit) {
 // Documents reach the output while the daemon runs, within a second of the event, on a
 // quiet system too: not held in the sink's buffer until it fills or the daemon stops.
 TEST_F(RunKernel, DocumentsAreWrittenAsTheyComeNotAtExit) {
-  const std::string rules = dir + "/now.rules";
-  std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_now\n";
-  const std::string cfg = dir + "/cfg.json";
-  std::ofstream(cfg) << R"({"format": "events", "audit_rules": ""})";
-  Daemon d = start({"--config", cfg, "--rules", rules}, dir);
+  Daemon d = start_with_exec_rule("auspex_now");
   ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
   const std::string marker = "auspex-now-" + std::to_string(getpid());
   run_command({"/bin/echo", marker});
