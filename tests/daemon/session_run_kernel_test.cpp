@@ -272,15 +272,7 @@ pid_t run_execs_in_new_session(int n) {
   pid_t driver = fork();
   if (driver == 0) {
     setsid();
-    for (int i = 0; i < n; ++i) {
-      pid_t c = fork();
-      if (c == 0) {
-        execl("/bin/true", "true", (char*)nullptr);
-        _exit(127);
-      }
-      int st;
-      waitpid(c, &st, 0);
-    }
+    for (int i = 0; i < n; ++i) testing_support::run_true();
     _exit(0);
   }
   int st = 0;
@@ -339,15 +331,7 @@ TEST_F(SessionRun, SessionWhoseLeaderExitedBeforeStart) {
       (void)!write(pid_pipe[1], &self, sizeof self);
       char c;
       (void)!read(go[0], &c, 1);  // until the daemon is ready
-      for (int i = 0; i < 3; ++i) {
-        pid_t x = fork();
-        if (x == 0) {
-          execl("/bin/true", "true", (char*)nullptr);
-          _exit(127);
-        }
-        int st;
-        waitpid(x, &st, 0);
-      }
+      for (int i = 0; i < 3; ++i) testing_support::run_true();
       _exit(0);
     }
     _exit(0);  // the session leader is gone

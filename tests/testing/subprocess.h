@@ -17,6 +17,18 @@ struct Ran {
   std::string out, err;
 };
 
+// fork + exec of /bin/true, waited for: one exec and one exit_group event. Returns its pid.
+inline pid_t run_true() {
+  pid_t c = fork();
+  if (c == 0) {
+    execl("/bin/true", "true", (char*)nullptr);
+    _exit(127);
+  }
+  int st;
+  waitpid(c, &st, 0);
+  return c;
+}
+
 inline std::string slurp(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
