@@ -178,22 +178,6 @@ void write_raw_line(JsonOut& w, const reassembly::Event& raw, size_t i, std::str
 
 }  // namespace
 
-namespace {
-
-// Session View fields of the event's process (SESSION_VIEW.md §1, §3): audit values win for
-// pid, parent.pid, name, executable, args and working_directory; the tree adds entity ids,
-// start, tty, users and the leaders, rendered once per process by the enricher
-// (proctree::render_session_members). Written as members of `process` into json.
-void session_members(const enrich::SessionResult& s, std::string& json, std::string& parent_json) {
-  json.clear();
-  parent_json.clear();
-  if (s.miss != enrich::SessionMiss::kNone || !s.view) return;
-  json = s.view->members;
-  parent_json = s.view->parent_members;
-}
-
-}  // namespace
-
 void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out,
                            const enrich::SessionResult* session) {
   JsonOut w(buffer_);
@@ -425,21 +409,23 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   int64_t pid = 0, ppid = 0;
   const bool has_pid = parse_long(p.pid, pid);
   const bool has_ppid = parse_long(p.ppid, ppid);
-  if (session && session->info && options_.session) {
-    session_members(*session, session_json_, session_parent_json_);
-  } else {
-    session_json_.clear();
-    session_parent_json_.clear();
+  // Session View fields (SESSION_VIEW.md §1, §3): audit values win for pid, parent.pid,
+  // name, executable, args and working_directory; the tree adds entity ids, start, tty,
+  // users and the leaders, rendered once per process by the enricher and shared here.
+  std::string_view session_json, session_parent_json;
+  if (session && session->info && options_.session && session->miss == enrich::SessionMiss::kNone && session->view) {
+    session_json = session->view->members;
+    session_parent_json = session->view->parent_members;
   }
   if (has_pid || has_ppid || !p.title.empty() || !p.name.empty() || !p.exe.empty() || !p.cwd.empty() ||
-      p.nargs > 0 || p.args_count >= 0 || !session_json_.empty()) {
+      p.nargs > 0 || p.args_count >= 0 || !session_json.empty()) {
     w.lit("process").begin_object();
     if (has_pid) w.lit("pid").number(pid);
-    if (has_ppid || !session_parent_json_.empty()) {
+    if (has_ppid || !session_parent_json.empty()) {
       w.lit("parent").begin_object();
       if (has_ppid) w.lit("pid").number(ppid);
       else if (session->info->has_parent) w.lit("pid").number(session->info->parent.key.pid);
-      w.members(session_parent_json_);
+      w.members(session_parent_json);
       if (session && session->info && session->info->has_parent) {
         // Fill what the audit records do not carry for the parent.
         const proctree::Process& pp = session->info->parent;
@@ -455,7 +441,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
       }
       w.end_object();
     }
-    w.members(session_json_);
+    w.members(session_json);
     if (!p.title.empty()) w.lit("title").string(p.title);
     if (!p.name.empty()) w.lit("name").string(p.name);
     if (!p.exe.empty()) w.lit("executable").string(p.exe);

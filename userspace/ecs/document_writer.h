@@ -35,7 +35,6 @@ class DocumentWriter {
   std::string key_;
   std::string line_;
   std::string joined_;
-  std::string session_json_, session_parent_json_;
   JsonBuffer buffer_;  // the document being written
 };
 
