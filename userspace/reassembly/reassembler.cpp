@@ -71,8 +71,13 @@ void Reassembler::open_insert(uint64_t key, Event* e) {
 }
 
 void Reassembler::open_erase(uint64_t key) {
-  auto node = open_.extract(key);
-  if (!node.empty() && spare_open_.size() < kSpareNodes) spare_open_.push_back(std::move(node));
+  auto it = open_.find(key);
+  if (it != open_.end()) open_erase(it);
+}
+
+void Reassembler::open_erase(decltype(open_)::iterator it) {
+  auto node = open_.extract(it);
+  if (spare_open_.size() < kSpareNodes) spare_open_.push_back(std::move(node));
 }
 
 void Reassembler::recent_set(uint64_t key, int64_t time_ms) {
@@ -228,7 +233,7 @@ void Reassembler::add(const Input& in) {
   Event* e = it->second;
   if (type == record::kEoe) {
     append_record(e, in);
-    open_erase(key);
+    open_erase(it);
     fifo_remove(e);
     remember(e);
     complete(e, Completion::kEoe);

@@ -116,6 +116,7 @@ class Reassembler {
   std::vector<decltype(recent_)::node_type> spare_recent_;
   void open_insert(uint64_t key, Event* e);
   void open_erase(uint64_t key);
+  void open_erase(decltype(open_)::iterator it);
   void recent_set(uint64_t key, int64_t time_ms);
   size_t remembered_count_ = 0;
 };
