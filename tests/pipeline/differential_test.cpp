@@ -5,6 +5,8 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <filesystem>
+#include <set>
 #include <random>
 #include <thread>
 #include <sstream>
@@ -30,6 +32,7 @@ struct Result {
   std::string out;
   reassembly::Counters counters;
   uint64_t written = 0;
+  uint64_t extra_pieces = 0;
 };
 
 Result replay(const std::string& text, unsigned shards, size_t per_tick = 4096) {
@@ -47,7 +50,7 @@ Result replay(const std::string& text, unsigned shards, size_t per_tick = 4096) 
   while (std::getline(in, line)) reader.feed_line(line);
   reader.finish();
   pipe.finish();
-  return {sink.out, pipe.counters(), pipe.events_written()};
+  return {sink.out, pipe.counters(), pipe.events_written(), pipe.extra_pieces()};
 }
 
 std::string storm(unsigned seed, int events) {
@@ -120,6 +123,55 @@ TEST(Differential, SyntheticStorm) {
   // Every record is in exactly one event.
   size_t lines = std::count(text.begin(), text.end(), '\n');
   EXPECT_EQ(r.counters.records + r.counters.duplicate_records, lines);
+}
+
+// Events without EOE in one log second, closed all at once by the end of input: one tick
+// whose output (megabytes per worker) goes out in pieces that the writer merges as they
+// come. Same bytes as one thread for every shard count, every event once.
+TEST(Differential, BurstOfCompletionsGoesOutInPieces) {
+  std::string text;
+  const std::string path(300, 'p');
+  for (uint32_t serial = 1; serial <= 30000; ++serial) {
+    const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial) + "): ";
+    text += "type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2 pid=" +
+            std::to_string(serial % 30000 + 1) + "\n";
+    text += "type=PATH " + stamp + "item=0 name=\"/" + path + "\"\n";
+  }
+  const Result ref = replay(text, 0, 1 << 20);  // one tick for everything
+  EXPECT_EQ(ref.written, 30000u);
+  EXPECT_GT(ref.extra_pieces, 0u) << "the burst fit in one piece: make it larger";
+  for (unsigned shards : {1u, 2u, 3u}) {
+    const Result got = replay(text, shards, 1 << 20);
+    EXPECT_EQ(got.written, ref.written) << "shards " << shards;
+    EXPECT_GT(got.extra_pieces, 0u) << "shards " << shards;
+    EXPECT_TRUE(got.out == ref.out) << "output differs with " << shards << " shards";
+  }
+  EXPECT_EQ(static_cast<size_t>(std::count(ref.out.begin(), ref.out.end(), '\n')), 30000u);
+}
+
+// top -H / ps -L tell the pipeline's threads apart by these names.
+TEST(Pipeline, ThreadsAreNamed) {
+  auto factory = ecs::make_events_factory();
+  StringSink sink;
+  pipeline::ShardConfig c;
+  c.shards = 2;
+  pipeline::ShardedReassembly pipe(c, *factory, sink);
+  // Each thread names itself when it starts: give them a moment.
+  std::multiset<std::string> names;
+  for (int tries = 0; tries < 500; ++tries) {
+    names.clear();
+    for (const auto& t : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::string comm = testing_support::slurp(t.path() / "comm");
+      while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+      names.insert(comm);
+    }
+    if (names.count("auspex-shard1") && names.count("auspex-writer")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pipe.finish();
+  EXPECT_EQ(names.count("auspex-shard0"), 1u);
+  EXPECT_EQ(names.count("auspex-shard1"), 1u);
+  EXPECT_EQ(names.count("auspex-writer"), 1u);
 }
 
 TEST(Pipeline, LatencyFromEventTimeToWrite) {

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/thread_name.h"
+
 namespace daemon_cli {
 
 core::Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& address, Render render) {
@@ -34,7 +36,10 @@ core::Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::str
   socklen_t len = sizeof sa;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
   std::unique_ptr<MetricsServer> s(new MetricsServer(fd, ntohs(sa.sin_port), std::move(render)));
-  s->thread_ = std::thread([p = s.get()] { p->serve(); });
+  s->thread_ = std::thread([p = s.get()] {
+    core::name_this_thread("auspex-metrics");
+    p->serve();
+  });
   return s;
 }
 

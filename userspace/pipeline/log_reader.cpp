@@ -69,8 +69,10 @@ void LogReader::finish() {
 
 core::Result<void> LogReader::read_mapped(int fd, uint64_t size) {
   // A regular file is mapped whole: lines are views into the page cache, with no copy into
-  // a read buffer and no carrying of split lines.
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  // a read buffer and no carrying of split lines. Not MAP_POPULATE: mapping every page up
+  // front took ~20 ms for a 43 MB log on this thread before the workers had anything to do;
+  // faulted in as read (64 KiB at a time), the cost overlaps their work.
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) return core::make_error(name_ + ": mmap failed: " + std::strerror(errno), errno);
   ::madvise(p, size, MADV_SEQUENTIAL);
   mapped_ = p;

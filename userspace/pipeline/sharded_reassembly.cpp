@@ -1,5 +1,7 @@
 #include "pipeline/sharded_reassembly.h"
 
+#include "core/thread_name.h"
+
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include <algorithm>
@@ -34,12 +36,14 @@ struct ShardedReassembly::Batch {
   }
 };
 
-// One worker's formatted output for one tick: documents in first-index order, in chunks.
-// A tick can complete thousands of events at once (end of input, a jump in log time): one
-// growing string would be reallocated, copied and faulted in afresh at every doubling.
-// Chunks come from the worker's pool and go back to it when the bundle is reused (only the
-// worker touches them then; the writer only reads), so the memory touched is the most
-// output in flight at once, and the steady state faults in no new page.
+// One worker's formatted output for one tick, or a piece of it: documents in first-index
+// order, in chunks. Chunks come from the worker's pool and go back to it when the bundle is
+// reused (only the worker touches them then; the writer only reads), so the memory touched
+// is the most output in flight at once, and the steady state faults in no new page.
+// A tick can complete thousands of events at once (end of input, a jump in log time, a
+// backlog drained): its output goes out in pieces of about a chunk (more = true on all but
+// the last), which the writer merges as they come, so a burst reuses the same warm chunks
+// instead of faulting in megabytes of fresh ones.
 struct ShardedReassembly::Bundle {
   static constexpr size_t kChunk = 1 << 20;
   static constexpr size_t kChunkRoom = 256 << 10;  // less free than this: next chunk
@@ -54,6 +58,7 @@ struct ShardedReassembly::Bundle {
   std::vector<int64_t> times_ms;  // event time of each doc (latency)
   uint64_t tick = 0;
   bool final = false;
+  bool more = false;  // the tick goes on in this worker's next bundle
   size_t owner = 0;
 
   void clear(Pool& pool) {
@@ -64,7 +69,10 @@ struct ShardedReassembly::Bundle {
     chunks.clear();
     docs.clear();
     times_ms.clear();
+    more = false;
   }
+  // The next document would start a new chunk: a piece of the tick can go out first.
+  bool full() const { return !chunks.empty() && chunks.back().capacity() - chunks.back().size() < kChunkRoom; }
   // The chunk the next document goes to (a document larger than the room just grows it).
   std::string& room(Pool& pool) {
     if (chunks.empty() || chunks.back().capacity() - chunks.back().size() < kChunkRoom) {
@@ -106,7 +114,10 @@ struct ShardedReassembly::Worker {
   reassembly::Counters stats;  // copied after each batch, read by counters()
   size_t open_events = 0;
 
-  void process(Batch& b, Bundle& out_bundle) {
+  // emit hands over a full piece of this tick's output and returns an empty bundle for the
+  // rest (threads: to the writer's queue; inline: written at once).
+  template <typename Emit>
+  void process(Batch& b, Bundle*& bundle, Emit&& emit) {
     for (const auto& it : b.items) {
       reassembly::Input in;
       in.header = it.header;
@@ -129,21 +140,29 @@ struct ShardedReassembly::Worker {
     std::sort(done.begin(), done.end(), [](const reassembly::Event* a, const reassembly::Event* c) {
       return a->first_index < c->first_index;
     });
-    out_bundle.clear(chunk_pool);
+    bundle->clear(chunk_pool);
     for (reassembly::Event* e : done) {
-      formatter->append(*e, out_bundle.room(chunk_pool));
-      out_bundle.add(e->first_index, e->time_ms());
+      if (!bundle->docs.empty() && bundle->full()) {
+        bundle->tick = b.tick;
+        bundle->final = b.final;  // the writer knows a worker's last tick by its first piece
+        bundle->more = true;
+        bundle = emit(bundle);
+        bundle->clear(chunk_pool);
+      }
+      formatter->append(*e, bundle->room(chunk_pool));
+      bundle->add(e->first_index, e->time_ms());
       reassembler.recycle(e);
     }
     done.clear();
     // Injected documents go after the tick's events (an index no record has); no event
     // time: not a latency sample.
     for (const auto& doc : b.injected) {
-      out_bundle.room(chunk_pool).append(doc);
-      out_bundle.add(UINT64_MAX, INT64_MIN);
+      bundle->room(chunk_pool).append(doc);
+      bundle->add(UINT64_MAX, INT64_MIN);
     }
-    out_bundle.tick = b.tick;
-    out_bundle.final = b.final;
+    bundle->tick = b.tick;
+    bundle->final = b.final;
+    bundle->more = false;
     std::lock_guard<std::mutex> lock(stats_mu);
     stats = reassembler.counters();
     open_events = reassembler.in_flight();
@@ -155,7 +174,12 @@ struct ShardedReassembly::Worker {
       in.wait_dequeue(b);
       Bundle* bundle;
       free_bundles.wait_dequeue(bundle);
-      process(*b, *bundle);
+      process(*b, bundle, [this](Bundle* piece) {
+        out.enqueue(piece);
+        Bundle* next;
+        free_bundles.wait_dequeue(next);
+        return next;
+      });
       const bool final = b->final;
       b->clear();
       free_batches.enqueue(b);
@@ -183,8 +207,16 @@ ShardedReassembly::ShardedReassembly(ShardConfig config, const ecs::FormatterFac
     workers_.push_back(std::move(w));
   }
   if (config_.shards > 0) {
-    for (auto& w : workers_) w->thread = std::thread([p = w.get()] { p->run(); });
-    writer_ = std::thread([this] { writer_loop(); });
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      workers_[i]->thread = std::thread([p = workers_[i].get(), i] {
+        core::name_this_thread("auspex-shard" + std::to_string(i));
+        p->run();
+      });
+    }
+    writer_ = std::thread([this] {
+      core::name_this_thread("auspex-writer");
+      writer_loop();
+    });
   }
 }
 
@@ -288,7 +320,13 @@ void ShardedReassembly::send_tick(bool final) {
     if (config_.shards == 0) {
       Bundle* bundle;
       w->free_bundles.wait_dequeue(bundle);
-      w->process(*b, *bundle);
+      w->process(*b, bundle, [&](Bundle* piece) {
+        std::vector<Bundle*> one{piece};
+        write_bundles(one, false);  // one worker: nothing to merge with
+        Bundle* next;
+        w->free_bundles.wait_dequeue(next);
+        return next;
+      });
       b->clear();
       inline_bundles.push_back(bundle);
     } else {
@@ -301,7 +339,7 @@ void ShardedReassembly::send_tick(bool final) {
     }
   }
   if (config_.shards == 0) {
-    write_bundles(inline_bundles);
+    write_bundles(inline_bundles, false);
     if (!final) sink_.flush();  // as writer_loop does when its queues are empty
   }
   clocks_.clear();
@@ -309,15 +347,29 @@ void ShardedReassembly::send_tick(bool final) {
   ++tick_no_;
 }
 
-void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
+void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles, bool follow) {
   // k-way merge by first record index; k is the worker count (small), so a linear pick.
-  // Documents next to each other in one bundle are written as one piece.
+  // Documents next to each other in one bundle are written as one piece. A bundle that
+  // says more follows is swapped for the worker's next piece once merged (follow: the
+  // writer thread; inline, pieces are written as the single worker makes them).
   std::vector<size_t> pos(bundles.size(), 0);
   parts_.clear();
   size_t last = SIZE_MAX;
   for (;;) {
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < bundles.size(); ++i) {
+      while (follow && pos[i] >= bundles[i]->docs.size() && bundles[i]->more) {
+        // Its next document may come before every other bundle's: fetch the piece now.
+        // The pieces merged so far are written first: their views are into this bundle.
+        if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
+        parts_.clear();
+        last = SIZE_MAX;
+        Bundle* done = bundles[i];
+        Worker& w = *workers_[done->owner];
+        release_bundle(done);
+        w.out.wait_dequeue(bundles[i]);
+        pos[i] = 0;
+      }
       if (pos[i] >= bundles[i]->docs.size()) continue;
       if (best == SIZE_MAX || bundles[i]->docs[pos[i]].first_index < bundles[best]->docs[pos[best]].first_index)
         best = i;
@@ -331,31 +383,34 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles) {
     last = best;
     ++pos[best];
   }
-  size_t n = 0, injected = 0;
-  for (auto* b : bundles) {
-    n += b->docs.size();
-    for (const auto& d : b->docs) injected += d.first_index == UINT64_MAX;
-  }
   if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
+  parts_.clear();
+  for (Bundle* b : bundles) release_bundle(b);
+  bundles.clear();
+}
+
+// Counts a written bundle's documents (and their latency) and gives it back to its worker.
+void ShardedReassembly::release_bundle(Bundle* b) {
+  if (b->more) extra_pieces_.fetch_add(1, std::memory_order_relaxed);
+  const size_t n = b->docs.size();
+  size_t injected = 0;
+  for (const auto& d : b->docs) injected += d.first_index == UINT64_MAX;
   if (config_.measure_latency && n) {
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     std::lock_guard<std::mutex> lock(latency_mu_);
     if (latency_ms_.empty()) latency_ms_.assign(60001, 0);  // 1 ms buckets up to 60 s
-    for (auto* b : bundles) {
-      for (int64_t t : b->times_ms) {
-        if (t == INT64_MIN) continue;
-        const int64_t d = now - t;
-        ++latency_ms_[static_cast<size_t>(std::clamp<int64_t>(d, 0, 60000))];
-      }
+    for (int64_t t : b->times_ms) {
+      if (t == INT64_MIN) continue;
+      const int64_t d = now - t;
+      ++latency_ms_[static_cast<size_t>(std::clamp<int64_t>(d, 0, 60000))];
     }
     latency_count_ += n - injected;
   }
   events_written_.fetch_add(n - injected, std::memory_order_relaxed);
   documents_injected_.fetch_add(injected, std::memory_order_relaxed);
-  for (Bundle* b : bundles) workers_[b->owner]->free_bundles.enqueue(b);
-  bundles.clear();
+  workers_[b->owner]->free_bundles.enqueue(b);
 }
 
 void ShardedReassembly::writer_loop() {
@@ -376,7 +431,7 @@ void ShardedReassembly::writer_loop() {
       }
       bundles.push_back(b);
     }
-    write_bundles(bundles);
+    write_bundles(bundles, true);
     // Nothing more waiting: hand what the sink buffered to the kernel now. Live, a document
     // must not sit in the sink's buffer until a megabyte has gathered (Session View reads
     // the output as it grows); under load the queues are seldom empty, so writes stay large.

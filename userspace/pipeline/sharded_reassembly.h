@@ -71,6 +71,9 @@ class ShardedReassembly {
   uint64_t events_written() const { return events_written_.load(std::memory_order_relaxed); }
   uint64_t dropped_records() const { return dropped_records_.load(std::memory_order_relaxed); }
   uint64_t documents_injected() const { return documents_injected_.load(std::memory_order_relaxed); }
+  // Pieces a tick's output was cut into beyond the first (a burst of completions goes out
+  // about a chunk at a time instead of in one bundle as large as the burst).
+  uint64_t extra_pieces() const { return extra_pieces_.load(std::memory_order_relaxed); }
   // Events that lost at least one record at our queue (their later records are dropped too).
   uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
@@ -88,7 +91,8 @@ class ShardedReassembly {
   struct Worker;
   void send_tick(bool final);
   void writer_loop();
-  void write_bundles(std::vector<Bundle*>& bundles);
+  void write_bundles(std::vector<Bundle*>& bundles, bool follow);
+  void release_bundle(Bundle* b);
 
   ShardConfig config_;
   sinks::Sink& sink_;
@@ -107,6 +111,7 @@ class ShardedReassembly {
   std::atomic<uint64_t> dropped_records_{0};
   std::atomic<uint64_t> dropped_events_{0};
   std::atomic<uint64_t> documents_injected_{0};
+  std::atomic<uint64_t> extra_pieces_{0};
   std::vector<std::string> pending_docs_;  // reader thread: for the next tick
   void remember_dropped(uint64_t key);
   std::unordered_set<uint64_t> dropped_keys_;  // reader thread only

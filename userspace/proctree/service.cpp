@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/thread_name.h"
 #include "proctree/procfs_reader.h"
 #include "proctree/procfs_source.h"
 #ifdef AUSPEX_HAVE_BPF
@@ -81,7 +82,10 @@ core::Result<std::unique_ptr<Service>> Service::start_with(std::unique_ptr<Event
     for (const auto& p : procs) s->tree_.bootstrap(p.as_event(EventKind::kExec, ts));
   }
   s->running_ = true;
-  s->thread_ = std::thread([p = s.get()] { p->run(); });
+  s->thread_ = std::thread([p = s.get()] {
+    core::name_this_thread("auspex-tree");
+    p->run();
+  });
   return s;
 }
 
