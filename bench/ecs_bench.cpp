@@ -63,6 +63,19 @@ std::vector<std::string> connect_event() {
           "type=EOE msg=audit(1700000001.096:4244): "};
 }
 
+// A failed open (the example rule set's "failed access" rule; most events of gen-corpus.sh).
+std::vector<std::string> failed_open_event() {
+  return {"type=SYSCALL msg=audit(1700000002.940:4245): arch=c000003e syscall=257 success=no exit=-2 a0=ffffff9c "
+          "a1=7ffe7c003e30 a2=80000 a3=0 items=1 ppid=17193 pid=17197 auid=1000 uid=1000 gid=1000 euid=1000 "
+          "suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=12 comm=\"cat\" exe=\"/usr/bin/cat\" "
+          "key=\"access\"",
+          "type=CWD msg=audit(1700000002.940:4245): cwd=\"/home/vagrant/src/auspex\"",
+          "type=PATH msg=audit(1700000002.940:4245): item=0 name=\"/etc/missing.conf\" nametype=UNKNOWN cap_fp=0 "
+          "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0",
+          "type=PROCTITLE msg=audit(1700000002.940:4245): proctitle=636174002F6574632F6D697373696E672E636F6E66",
+          "type=EOE msg=audit(1700000002.940:4245): "};
+}
+
 std::string passwd_file() {
   const std::string path = "/tmp/auspex_ecs_bench_passwd";
   std::ofstream f(path);
@@ -104,10 +117,12 @@ void run(benchmark::State& state, const std::vector<std::string>& lines, std::st
 void BM_EcsExecve(benchmark::State& s) { run(s, exec_event(), "executed"); }
 void BM_EcsUserLogin(benchmark::State& s) { run(s, login_event(), "logged-in"); }
 void BM_EcsConnect(benchmark::State& s) { run(s, connect_event(), "connected-to"); }
+void BM_EcsFailedOpen(benchmark::State& s) { run(s, failed_open_event(), "opened-file"); }
 
 BENCHMARK(BM_EcsExecve);
 BENCHMARK(BM_EcsUserLogin);
 BENCHMARK(BM_EcsConnect);
+BENCHMARK(BM_EcsFailedOpen);
 
 }  // namespace
 
