@@ -203,6 +203,17 @@ cpu_ticks() {
   awk '{ print $12 + $13 + $14 + $15 }' <<<"$s"
 }
 
+# CPU ticks and minor page faults per thread name of a process ("name ticks faults" lines,
+# threads of one name summed): which part of the collector spends the CPU (auspex names its
+# threads).
+thread_ticks() {
+  local t s
+  for t in /proc/"$1"/task/*; do
+    s=$(cat "$t/stat" 2>/dev/null) || continue
+    printf '%s %s\n' "$(cat "$t/comm" 2>/dev/null | tr ' ' _)" "$(awk '{ print $12 + $13, $8 }' <<<"${s##*) }")"
+  done | awk '{ t[$1] += $2; f[$1] += $3 } END { for (n in t) print n, t[n], f[n] }' | sort
+}
+
 # After the workload: waits until the kernel backlog is empty, then SETTLE s (default 3) for
 # the collector to write what it holds. Not "until the output stops growing": the Session
 # View rules record the rest of the machine too, so it never does on a shared host.
@@ -308,15 +319,19 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
 
 # measure KIND RATE: CPU and kernel lost around the workload and the drain after it.
 measure() {
-  local cpu0 cpu1 lost0 lost1 w t0 t1
+  local cpu0 cpu1 lost0 lost1 w t0 t1 threads0
   lost0=$(audit_field lost)
   cpu0=$(cpu_ticks "$collector_pid" "$1")
+  threads0=$(thread_ticks "$collector_pid")
   t0=$EPOCHREALTIME
   say "$1: rate ${2/#0/unthrottled} for $seconds s (pid $collector_pid)"
   w=$(run_workload "$2")
   drain
   cpu1=$(cpu_ticks "$collector_pid" "$1")
   t1=$EPOCHREALTIME
+  # Per thread (threads that ended in between are not in the split).
+  say "$1: cpu s (page faults) by thread: $(join -a2 -e0 -o 2.1,1.2,1.3,2.2,2.3 <(echo "$threads0") \
+    <(thread_ticks "$collector_pid") | awk -v t="$clk_tck" '{ printf "%s %.2f (%d)  ", $1, ($4 - $2) / t, $5 - $3 }')"
   lost1=$(audit_field lost)
   m_caused=$(awk '{ print $8 }' <<<"$w")
   m_wl_secs=$(awk '{ print $10 }' <<<"$w")

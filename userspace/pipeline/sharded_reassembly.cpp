@@ -74,11 +74,12 @@ struct ShardedReassembly::Bundle {
   // The next document would start a new chunk: a piece of the tick can go out first.
   bool full() const { return !chunks.empty() && chunks.back().capacity() - chunks.back().size() < kChunkRoom; }
   // The chunk the next document goes to (a document larger than the room just grows it).
-  std::string& room(Pool& pool) {
+  std::string& room(Pool& pool, std::atomic<uint64_t>& allocated) {
     if (chunks.empty() || chunks.back().capacity() - chunks.back().size() < kChunkRoom) {
       if (pool.empty()) {
         chunks.emplace_back();
         chunks.back().reserve(kChunk);
+        allocated.fetch_add(1, std::memory_order_relaxed);
       } else {
         chunks.push_back(std::move(pool.back()));  // the most recently used: still warm
         pool.pop_back();
@@ -97,17 +98,51 @@ struct ShardedReassembly::Bundle {
   }
 };
 
+namespace {
+
+// Free objects handed back through a queue by another thread, reused newest first by their
+// owner: the one finished with last is still in cache, and only as many objects as are
+// ever in flight at once get their buffers faulted in. Taken in queue order, a live worker
+// cycled through all 64 of its bundles and batches, each warming its own buffers (thousands
+// of page faults a second at 2,000 events/s).
+template <typename T>
+class WarmFree {
+ public:
+  void give(T* t) { returned_.enqueue(t); }  // any thread
+  // Owner thread only.
+  bool try_take(T*& out) {
+    T* t;
+    while (returned_.try_dequeue(t)) stack_.push_back(t);  // oldest first: newest on top
+    if (stack_.empty()) return false;
+    out = stack_.back();
+    stack_.pop_back();
+    return true;
+  }
+  void take(T*& out) {
+    if (!try_take(out)) returned_.wait_dequeue(out);
+  }
+
+ private:
+  moodycamel::BlockingConcurrentQueue<T*> returned_;
+  std::vector<T*> stack_;
+};
+
+}  // namespace
+
 struct ShardedReassembly::Worker {
   explicit Worker(const ShardConfig& c, const ecs::FormatterFactory& f)
       : reassembler(c.reassembly), formatter(f.make()) {}
   reassembly::Reassembler reassembler;
   std::unique_ptr<ecs::EventFormatter> formatter;
-  moodycamel::BlockingConcurrentQueue<Batch*> in, free_batches;
-  moodycamel::BlockingConcurrentQueue<Bundle*> out, free_bundles;
+  moodycamel::BlockingConcurrentQueue<Batch*> in;
+  moodycamel::BlockingConcurrentQueue<Bundle*> out;
+  WarmFree<Batch> free_batches;  // owner: the reader
+  WarmFree<Bundle> free_bundles;  // owner: this worker
   std::vector<std::unique_ptr<Batch>> batch_storage;
   std::vector<std::unique_ptr<Bundle>> bundle_storage;
   Batch* current = nullptr;  // being filled by the reader
   Bundle::Pool chunk_pool;   // output chunks not in a bundle (worker thread only)
+  std::atomic<uint64_t>* chunks_allocated = nullptr;  // the pipeline's counter
   std::thread thread;
   bool missed_tick = false;  // drop mode: a tick went by without a batch for this worker
   mutable std::mutex stats_mu;
@@ -149,7 +184,7 @@ struct ShardedReassembly::Worker {
         bundle = emit(bundle);
         bundle->clear(chunk_pool);
       }
-      formatter->append(*e, bundle->room(chunk_pool));
+      formatter->append(*e, bundle->room(chunk_pool, *chunks_allocated));
       bundle->add(e->first_index, e->time_ms());
       reassembler.recycle(e);
     }
@@ -157,7 +192,7 @@ struct ShardedReassembly::Worker {
     // Injected documents go after the tick's events (an index no record has); no event
     // time: not a latency sample.
     for (const auto& doc : b.injected) {
-      bundle->room(chunk_pool).append(doc);
+      bundle->room(chunk_pool, *chunks_allocated).append(doc);
       bundle->add(UINT64_MAX, INT64_MIN);
     }
     bundle->tick = b.tick;
@@ -173,16 +208,16 @@ struct ShardedReassembly::Worker {
       Batch* b;
       in.wait_dequeue(b);
       Bundle* bundle;
-      free_bundles.wait_dequeue(bundle);
+      free_bundles.take(bundle);
       process(*b, bundle, [this](Bundle* piece) {
         out.enqueue(piece);
         Bundle* next;
-        free_bundles.wait_dequeue(next);
+        free_bundles.take(next);
         return next;
       });
       const bool final = b->final;
       b->clear();
-      free_batches.enqueue(b);
+      free_batches.give(b);
       out.enqueue(bundle);
       if (final) return;
     }
@@ -196,14 +231,15 @@ ShardedReassembly::ShardedReassembly(ShardConfig config, const ecs::FormatterFac
   const size_t depth = std::max<size_t>(config_.max_queued_ticks, 2);
   for (unsigned i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>(config_, formatters);
+    w->chunks_allocated = &chunks_allocated_;
     for (size_t k = 0; k < depth; ++k) {
       w->batch_storage.push_back(std::make_unique<Batch>());
-      w->free_batches.enqueue(w->batch_storage.back().get());
+      w->free_batches.give(w->batch_storage.back().get());
       w->bundle_storage.push_back(std::make_unique<Bundle>());
       w->bundle_storage.back()->owner = i;
-      w->free_bundles.enqueue(w->bundle_storage.back().get());
+      w->free_bundles.give(w->bundle_storage.back().get());
     }
-    w->free_batches.wait_dequeue(w->current);
+    w->free_batches.take(w->current);
     workers_.push_back(std::move(w));
   }
   if (config_.shards > 0) {
@@ -226,7 +262,7 @@ void ShardedReassembly::add(const reassembly::Input& in) {
   Worker& w = *workers_[in.header.serial % workers_.size()];
   const uint64_t key = uint64_t{in.node_id} << 32 | in.header.serial;
   const bool event_dropped = !dropped_keys_.empty() && dropped_keys_.count(key);
-  if (event_dropped || (!w.current && !w.free_batches.try_dequeue(w.current))) {
+  if (event_dropped || (!w.current && !w.free_batches.try_take(w.current))) {
     // drop_when_full and this worker is max_queued_ticks behind: no room, counted. The rest
     // of the event goes too, so what is written is whole events, not events missing their
     // SYSCALL record (the records it already had still make a partial event).
@@ -295,8 +331,8 @@ void ShardedReassembly::send_tick(bool final) {
   for (auto& w : workers_) {
     if (!w->current) {
       if (final) {
-        w->free_batches.wait_dequeue(w->current);  // the final flush must reach every worker
-      } else if (!w->free_batches.try_dequeue(w->current)) {
+        w->free_batches.take(w->current);  // the final flush must reach every worker
+      } else if (!w->free_batches.try_take(w->current)) {
         w->missed_tick = true;
         continue;
       }
@@ -319,12 +355,12 @@ void ShardedReassembly::send_tick(bool final) {
     b->final = final;
     if (config_.shards == 0) {
       Bundle* bundle;
-      w->free_bundles.wait_dequeue(bundle);
+      w->free_bundles.take(bundle);
       w->process(*b, bundle, [&](Bundle* piece) {
         std::vector<Bundle*> one{piece};
         write_bundles(one, false);  // one worker: nothing to merge with
         Bundle* next;
-        w->free_bundles.wait_dequeue(next);
+        w->free_bundles.take(next);
         return next;
       });
       b->clear();
@@ -333,8 +369,8 @@ void ShardedReassembly::send_tick(bool final) {
       w->in.enqueue(b);
       w->current = nullptr;
       if (!final) {
-        if (config_.drop_when_full) w->free_batches.try_dequeue(w->current);
-        else w->free_batches.wait_dequeue(w->current);
+        if (config_.drop_when_full) w->free_batches.try_take(w->current);
+        else w->free_batches.take(w->current);
       }
     }
   }
@@ -410,7 +446,7 @@ void ShardedReassembly::release_bundle(Bundle* b) {
   }
   events_written_.fetch_add(n - injected, std::memory_order_relaxed);
   documents_injected_.fetch_add(injected, std::memory_order_relaxed);
-  workers_[b->owner]->free_bundles.enqueue(b);
+  workers_[b->owner]->free_bundles.give(b);
 }
 
 void ShardedReassembly::writer_loop() {

@@ -74,6 +74,9 @@ class ShardedReassembly {
   // Pieces a tick's output was cut into beyond the first (a burst of completions goes out
   // about a chunk at a time instead of in one bundle as large as the burst).
   uint64_t extra_pieces() const { return extra_pieces_.load(std::memory_order_relaxed); }
+  // Output chunks (1 MiB each, reused) the workers have allocated: about the most output
+  // ever in flight at once, not the number of ticks queued.
+  uint64_t chunks_allocated() const { return chunks_allocated_.load(std::memory_order_relaxed); }
   // Events that lost at least one record at our queue (their later records are dropped too).
   uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
@@ -112,6 +115,7 @@ class ShardedReassembly {
   std::atomic<uint64_t> dropped_events_{0};
   std::atomic<uint64_t> documents_injected_{0};
   std::atomic<uint64_t> extra_pieces_{0};
+  std::atomic<uint64_t> chunks_allocated_{0};
   std::vector<std::string> pending_docs_;  // reader thread: for the next tick
   void remember_dropped(uint64_t key);
   std::unordered_set<uint64_t> dropped_keys_;  // reader thread only
