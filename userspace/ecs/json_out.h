@@ -23,7 +23,7 @@ class JsonBuffer {
   char* data() { return buf_.data(); }
   size_t capacity() const { return buf_.size(); }
   // Makes room for at least `need` bytes after the first `used`, keeping those.
-  void grow(size_t used, size_t need) {
+  [[gnu::noinline]] void grow(size_t used, size_t need) {
     size_t cap = buf_.size() < 4096 ? 4096 : buf_.size();
     while (cap < used + need) cap *= 2;
     buf_.resize(cap);  // only ever up: the zero fill happens once per size
@@ -40,13 +40,13 @@ class JsonOut {
   // The bytes written so far.
   std::string_view view() const { return std::string_view(buf_.data(), static_cast<size_t>(p_ - buf_.data())); }
 
-  JsonOut& begin_object() { return open('{'); }
-  JsonOut& end_object() { return close('}'); }
-  JsonOut& begin_array() { return open('['); }
-  JsonOut& end_array() { return close(']'); }
+  [[gnu::always_inline]] JsonOut& begin_object() { return open('{'); }
+  [[gnu::always_inline]] JsonOut& end_object() { return close('}'); }
+  [[gnu::always_inline]] JsonOut& begin_array() { return open('['); }
+  [[gnu::always_inline]] JsonOut& end_array() { return close(']'); }
   // A key is escaped like any string (record keys are plain names, so that is one inline
   // vector compare for keys of up to 16 bytes).
-  JsonOut& key(std::string_view k) {
+  [[gnu::always_inline]] JsonOut& key(std::string_view k) {
     room(core::json_escape_bound(k.size()) + 4);
     if (!first_) *p_++ = ',';
     *p_++ = '"';
@@ -72,7 +72,7 @@ class JsonOut {
     first_ = true;
     return *this;
   }
-  JsonOut& string(std::string_view s) {
+  [[gnu::always_inline]] JsonOut& string(std::string_view s) {
     room(core::json_escape_bound(s.size()) + 3);
     if (!first_) *p_++ = ',';
     *p_++ = '"';
@@ -83,32 +83,32 @@ class JsonOut {
   }
   // A string value written in pieces: open_string(), then escaped(...) as often as needed,
   // then close_string().
-  JsonOut& open_string() {
+  [[gnu::always_inline]] JsonOut& open_string() {
     room(2);
     if (!first_) *p_++ = ',';
     *p_++ = '"';
     return *this;
   }
-  JsonOut& escaped(std::string_view s) {
+  [[gnu::always_inline]] JsonOut& escaped(std::string_view s) {
     room(core::json_escape_bound(s.size()));
     p_ = core::json_escape(p_, s);
     return *this;
   }
   // Bytes known to need no escaping, inside an open string.
-  JsonOut& verbatim(std::string_view s) {
+  [[gnu::always_inline]] JsonOut& verbatim(std::string_view s) {
     room(s.size());
     std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
     return *this;
   }
-  JsonOut& close_string() {
+  [[gnu::always_inline]] JsonOut& close_string() {
     room(1);
     *p_++ = '"';
     first_ = false;
     return *this;
   }
   // A value the record split already found free of bytes that need escaping.
-  JsonOut& plain_string(std::string_view s) {
+  [[gnu::always_inline]] JsonOut& plain_string(std::string_view s) {
     room(s.size() + 3);
     if (!first_) *p_++ = ',';
     *p_++ = '"';
@@ -118,17 +118,17 @@ class JsonOut {
     first_ = false;
     return *this;
   }
-  JsonOut& number(int64_t v) { return num(v); }
-  JsonOut& unsigned_number(uint64_t v) { return num(v); }
-  JsonOut& boolean(bool b) { return raw(b ? std::string_view("true") : std::string_view("false")); }
+  [[gnu::always_inline]] JsonOut& number(int64_t v) { return num(v); }
+  [[gnu::always_inline]] JsonOut& unsigned_number(uint64_t v) { return num(v); }
+  [[gnu::always_inline]] JsonOut& boolean(bool b) { return raw(b ? std::string_view("true") : std::string_view("false")); }
   // Members ("k":v,"k2":v2) already written as valid JSON elsewhere, joined to this object.
-  JsonOut& members(std::string_view json) {
+  [[gnu::always_inline]] JsonOut& members(std::string_view json) {
     if (json.empty()) return *this;
     return raw(json);
   }
 
  private:
-  void room(size_t n) {
+  [[gnu::always_inline]] void room(size_t n) {
     if (static_cast<size_t>(end_ - p_) >= n) [[likely]]
       return;
     const size_t used = static_cast<size_t>(p_ - buf_.data());
@@ -136,20 +136,20 @@ class JsonOut {
     p_ = buf_.data() + used;
     end_ = buf_.data() + buf_.capacity();
   }
-  JsonOut& open(char c) {
+  [[gnu::always_inline]] JsonOut& open(char c) {
     room(2);
     if (!first_) *p_++ = ',';
     *p_++ = c;
     first_ = true;
     return *this;
   }
-  JsonOut& close(char c) {
+  [[gnu::always_inline]] JsonOut& close(char c) {
     room(1);
     *p_++ = c;
     first_ = false;
     return *this;
   }
-  JsonOut& raw(std::string_view json) {
+  [[gnu::always_inline]] JsonOut& raw(std::string_view json) {
     room(json.size() + 1);
     if (!first_) *p_++ = ',';
     std::memcpy(p_, json.data(), json.size());
@@ -158,7 +158,7 @@ class JsonOut {
     return *this;
   }
   template <typename T>
-  JsonOut& num(T v) {
+  [[gnu::always_inline]] JsonOut& num(T v) {
     room(24);
     if (!first_) *p_++ = ',';
     p_ = std::to_chars(p_, p_ + 21, v).ptr;
