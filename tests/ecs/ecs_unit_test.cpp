@@ -525,3 +525,47 @@ TEST(FieldMap, KeysCopiedOrViewed) {
 }
 
 }  // namespace
+
+namespace {
+
+// Record keys are kept only when every byte is in [a-z0-9_-] ('[' and ']' too in EXECVE,
+// for aN[i]); the filter checks a word at a time. Every byte value at every position of
+// keys of 1 to 20 bytes, ending anywhere up to the last byte before an unmapped page,
+// against the byte-by-byte rule.
+TEST(RecordInterpreter, KeyFilterEqualsByteRule) {
+  auto allowed = [](unsigned char c, bool execve) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           (execve && (c == '[' || c == ']'));
+  };
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  char* base = static_cast<char*>(mem);
+  ASSERT_EQ(mprotect(base + page, page, PROT_NONE), 0);
+  ecs::RecordInterpreter interp;
+  ecs::RecordData out;
+  for (const uint16_t type : {uint16_t{1300}, uint16_t{1309}}) {  // SYSCALL, EXECVE
+    const bool execve = type == 1309;
+    for (size_t len = 1; len <= 20; ++len) {
+      for (size_t pos = 0; pos < len; ++pos) {
+        for (unsigned c = 1; c < 256; ++c) {
+          // '=' and separators end the key before the filter sees it.
+          if (c == '=' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{') continue;
+          std::string key(len, 'k');
+          key[pos] = static_cast<char>(c);
+          const std::string text = key + "=1";
+          // The text ends at the page's end every 7th try (the word load must not fault).
+          char* at = (c % 7 == 0) ? base + page - text.size() : base + (c % 64);
+          std::memcpy(at, text.data(), text.size());
+          interp.interpret(type, std::string_view(at, text.size()), out);
+          const bool kept = out.fields.find(key) != nullptr;
+          ASSERT_EQ(kept, allowed(static_cast<unsigned char>(c), execve))
+              << "type " << type << " key length " << len << " byte 0x" << std::hex << c << " at " << std::dec << pos;
+        }
+      }
+    }
+  }
+  munmap(mem, 2 * page);
+}
+
+}  // namespace

@@ -263,7 +263,7 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   // ---- auditd ----
   w.lit("auditd").begin_object();
   key_.clear();
-  for (char c : e.type_name) key_.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : e.type_name) key_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   w.lit("message_type").string(key_);
   if (!e.result.empty()) w.lit("result").string(e.result);
   if (!e.session.empty() && e.session != "unset") w.lit("session").string(e.session);

@@ -7,6 +7,8 @@
 #include <charconv>
 
 #include "core/hex.h"
+#include "core/json_writer.h"  // AUSPEX_NO_OVERREAD
+#include "core/swar.h"
 #include "ecs/audit_names.h"
 #include "ecs/sockaddr.h"
 
@@ -34,8 +36,35 @@ constexpr auto kKeyChar = [] {
   return t;
 }();
 
+// Per byte of x, 0x80 where lo <= byte <= hi (0 < lo, hi < 0x7f), exactly: no carry or
+// borrow crosses a byte (unlike the skip tests of core/swar.h, which may flag too much).
+// The bit-hack tests lo - 1 < byte < hi + 1.
+inline uint64_t bytes_between(uint64_t x, unsigned lo, unsigned hi) {
+  constexpr uint64_t k7f = core::swar::kOnes * 0x7f;
+  return (core::swar::kOnes * (127 + hi + 1) - (x & k7f)) & ~x & ((x & k7f) + core::swar::kOnes * (127 - (lo - 1))) &
+         core::swar::kHighs;
+}
+inline uint64_t bytes_equal(uint64_t x, uint8_t b) { return bytes_between(x, b, b); }
+
+// [a-z0-9_-] (and '[' ']' for EXECVE's aN[i]) in one word of up to 8 key bytes.
+[[maybe_unused]] inline bool key_word_ok(uint64_t w, size_t n, bool allow_brackets) {
+  uint64_t ok = bytes_between(w, 'a', 'z') | bytes_between(w, '0', '9') | bytes_equal(w, '_') | bytes_equal(w, '-');
+  if (allow_brackets) ok |= bytes_equal(w, '[') | bytes_equal(w, ']');
+  const uint64_t want = n >= 8 ? core::swar::kHighs : core::swar::kHighs & ((uint64_t{1} << (8 * n)) - 1);
+  return (ok & want) == want;
+}
+
 bool key_chars_ok(std::string_view k, bool allow_brackets) {
   if (k.empty()) return false;
+  // Keys are a few bytes: a word at a time where the load cannot cross into the next page
+  // (the bytes past the key are read but masked off).
+  // Not in sanitized builds, which would report the over-read (core/json_writer.h).
+#if !defined(AUSPEX_NO_OVERREAD)
+  if (k.size() <= 16 && (reinterpret_cast<uintptr_t>(k.data()) & 4095) <= 4096 - 16) {
+    if (!key_word_ok(core::swar::load(k.data()), k.size(), allow_brackets)) return false;
+    return k.size() <= 8 || key_word_ok(core::swar::load(k.data() + 8), k.size() - 8, allow_brackets);
+  }
+#endif
   const uint8_t need = allow_brackets ? 2 : 1;
   uint8_t all = 3;
   for (char c : k) all &= kKeyChar[static_cast<unsigned char>(c)];
@@ -243,7 +272,7 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
   if (const FieldMap::Entry* e = m.find_entry("success"); e || (e = m.find_entry("res"))) {
     tmp_.assign(e->value);
     m.erase(e->key);
-    for (char& c : tmp_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : tmp_) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     const bool ok = tmp_ == "yes" || tmp_ == "1" || tmp_.starts_with("suc");
     m.set_view_stable("result", ok ? "success" : "fail");
   }

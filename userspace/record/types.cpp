@@ -13,7 +13,7 @@ namespace {
 // Built once from libaudit's own table so every type the installed audit knows is accepted.
 struct TypeTable {
   std::unordered_map<std::string_view, uint16_t> by_name;
-  std::array<const char*, 10000> by_number{};
+  std::array<std::string_view, 10000> by_number{};  // views: no strlen per lookup
   TypeTable() {
     for (int t = 1000; t < 10000; ++t) {
       const char* n = audit_msg_type_to_name(t);
@@ -72,7 +72,7 @@ uint16_t type_from_name(std::string_view name) {
 
 std::string_view type_name(uint16_t type, std::string& scratch) {
   const auto& t = table();
-  if (type < t.by_number.size() && t.by_number[type]) return t.by_number[type];
+  if (type < t.by_number.size() && !t.by_number[type].empty()) return t.by_number[type];
   scratch = "UNKNOWN[" + std::to_string(type) + "]";
   return scratch;
 }
