@@ -419,7 +419,14 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles, bool follow
     last = best;
     ++pos[best];
   }
-  if (!parts_.empty()) sink_.write_parts(parts_.data(), parts_.size());
+  if (!parts_.empty()) {
+    // Live, the writer flushes whenever nothing else waits (see writer_loop): then the
+    // documents go to the kernel straight from the bundles, not copied into the sink first.
+    bool waiting = !follow;
+    for (const auto& w : workers_) waiting = waiting || w->out.size_approx() > 0;
+    if (waiting) sink_.write_parts(parts_.data(), parts_.size());
+    else sink_.write_parts_now(parts_.data(), parts_.size());
+  }
   parts_.clear();
   for (Bundle* b : bundles) release_bundle(b);
   bundles.clear();

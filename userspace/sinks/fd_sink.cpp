@@ -32,9 +32,13 @@ void FdSink::write_parts(const std::string_view* parts, size_t n) {
   write_direct(parts, n);
 }
 
+void FdSink::write_parts_now(const std::string_view* parts, size_t n) {
+  flush();
+  write_direct(parts, n);
+}
+
 void FdSink::write_direct(const std::string_view* parts, size_t n) {
-  std::vector<iovec> iov;
-  iov.reserve(n < IOV_MAX ? n : IOV_MAX);
+  std::vector<iovec>& iov = iov_;
   size_t i = 0;
   while (i < n) {
     iov.clear();

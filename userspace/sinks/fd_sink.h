@@ -2,7 +2,10 @@
 // a write(2) carries many documents.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <string>
+#include <vector>
 
 #include "sinks/sink.h"
 
@@ -16,6 +19,7 @@ class FdSink final : public Sink {
   ~FdSink() override { flush(); }
   void write(std::string_view bytes) override;
   void write_parts(const std::string_view* parts, size_t n) override;
+  void write_parts_now(const std::string_view* parts, size_t n) override;
   void flush() override;
   uint64_t errors() const override { return errors_; }
   uint64_t bytes_written() const override { return written_; }
@@ -28,6 +32,7 @@ class FdSink final : public Sink {
   uint64_t errors_ = 0;
   uint64_t written_ = 0;
   int last_errno_ = 0;
+  std::vector<iovec> iov_;  // write_direct's, kept: no allocation per write
   void write_direct(const std::string_view* parts, size_t n);
 };
 

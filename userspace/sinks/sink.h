@@ -16,6 +16,12 @@ class Sink {
   virtual void write_parts(const std::string_view* parts, size_t n) {
     for (size_t i = 0; i < n; ++i) write(parts[i]);
   }
+  // write_parts, then flush: the pieces reach the kernel now, so a sink may hand them over
+  // without copying them into its buffer first (a live writer with nothing else waiting).
+  virtual void write_parts_now(const std::string_view* parts, size_t n) {
+    write_parts(parts, n);
+    flush();
+  }
   virtual void flush() {}
   virtual uint64_t errors() const = 0;
   virtual uint64_t bytes_written() const = 0;
