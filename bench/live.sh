@@ -15,7 +15,8 @@
 #   --json FILE         also write the summary JSON line to FILE
 #   --variants "V ..."  also run auspex in these variants after the default, at each rate, to
 #                       split its cost (extra rows, not in the ratios): noraw
-#                       (include_raw_message false), nosession (no add_session_metadata; the
+#                       (include_raw_message false), shards1 (one reassembly/format worker),
+#                       nosession (no add_session_metadata; the
 #                       Session View rules given inline, so the kernel rules stay the same)
 #   AUSPEX=path         the auspex binary (default build/auspex)
 #
@@ -94,7 +95,7 @@ done
 for r in $rates; do [[ $r =~ ^[0-9]+$ ]] || die "--rates: '$r' is not a whole number of events/s"; done
 [ -n "$rates" ] || die "--rates is empty"
 for v in $variants; do
-  case $v in noraw|nosession) ;; *) die "--variants: unknown variant '$v' (noraw, nosession)" ;; esac
+  case $v in noraw|nosession|shards1) ;; *) die "--variants: unknown variant '$v' (noraw, nosession, shards1)" ;; esac
 done
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads audit rules, starts auditd and auspex)"
@@ -281,6 +282,7 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
   extra=', "processors": [{"add_session_metadata": {"backend": "auto"}}]'
   case $variant in
     noraw) extra+=', "include_raw_message": false' ;;
+    shards1) extra+=', "shards": 1' ;;
     nosession)
       rules="${session_rules[0]}\\n${session_rules[1]}\\n${session_rules[2]}\\n$rules"
       extra= ;;

@@ -26,6 +26,7 @@ TEST(Config, DefaultsAreTheIntegrations) {
   EXPECT_EQ(c.backlog_limit, 8192u);
   EXPECT_EQ(c.rate_limit, 0u);
   EXPECT_EQ(c.priority_boost, 4u);  // auditd's default
+  EXPECT_EQ(c.max_read_delay_ms, 15u);
   EXPECT_EQ(c.failure_mode, "silent");
   EXPECT_EQ(c.backpressure, Backpressure::kAuto);
   EXPECT_TRUE(c.include_raw_message);
@@ -38,7 +39,7 @@ TEST(Config, DefaultsAreTheIntegrations) {
 
 TEST(Config, EveryKey) {
   auto r = parse_config(R"({
-    "socket_type": "multicast", "backlog_limit": 16384, "rate_limit": 500, "priority_boost": 0,
+    "socket_type": "multicast", "backlog_limit": 16384, "rate_limit": 500, "priority_boost": 0, "max_read_delay_ms": 0,
     "failure_mode": "log", "backpressure_strategy": "userspace",
     "include_raw_message": false, "include_warnings": true, "resolve_ids": false,
     "immutable": true, "audit_rules": "-a always,exit -F arch=b64 -S connect -k net\n",
@@ -54,6 +55,7 @@ TEST(Config, EveryKey) {
   EXPECT_EQ(c.backlog_limit, 16384u);
   EXPECT_EQ(c.rate_limit, 500u);
   EXPECT_EQ(c.priority_boost, 0u);
+  EXPECT_EQ(c.max_read_delay_ms, 0u);
   EXPECT_EQ(c.failure_mode, "log");
   EXPECT_EQ(c.backpressure, Backpressure::kUserspace);
   EXPECT_FALSE(c.include_raw_message);
@@ -117,6 +119,8 @@ TEST(Config, ErrorsNameTheKeyAndTheFile) {
   EXPECT_NE(error_of(R"({"priority_boost": 21})").find("key 'priority_boost': must be between 0 and 20"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"priority_boost": -4})").find("key 'priority_boost'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"max_read_delay_ms": 1001})").find("key 'max_read_delay_ms': must be between 0 and 1000"),
+            std::string::npos);
   EXPECT_NE(error_of(R"([1,2])").find("must be a JSON object"), std::string::npos);
   EXPECT_NE(error_of(R"({"a": )").find("cfg.json: not valid JSON"), std::string::npos);
 }

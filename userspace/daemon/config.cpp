@@ -130,6 +130,8 @@ core::Result<Config> parse_config(std::string_view json, std::string_view file) 
       e = r.u32(v, k, c.rate_limit);
     } else if (k == "priority_boost") {
       e = r.u32(v, k, c.priority_boost, 20);
+    } else if (k == "max_read_delay_ms") {
+      e = r.u32(v, k, c.max_read_delay_ms, 1000);
     } else if (k == "failure_mode") {
       e = r.one_of(v, k, c.failure_mode, {"silent", "log", "panic"});
     } else if (k == "backpressure_strategy") {

@@ -414,6 +414,7 @@ int run_main(Args args) {
     config.audit_rules = next.audit_rules;
     config.audit_rule_files = next.audit_rule_files;
     config.stats_interval_s = next.stats_interval_s;
+    config.max_read_delay_ms = next.max_read_delay_ms;
     config.ignore_errors = next.ignore_errors;
     rs = std::move(nrs);
     watch.watch(watched_files(rs));
@@ -425,8 +426,10 @@ int run_main(Args args) {
   uint64_t last_events = 0, last_records = 0;
   auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.stats_interval_s);
   auto last_tick = std::chrono::steady_clock::now();
-  constexpr auto kCoalesce = std::chrono::milliseconds(5);
   constexpr size_t kFullRead = 1024;
+  constexpr double kBatchTarget = 256;  // records per hand-on the pause aims at
+  double last_pause_ms = 5;
+  double records_per_ms = 0;  // moving average over pauses: workloads arrive in bursts
   int rc = 0;
   while (!g_stop.load()) {
     // With nothing in flight and nothing to inject no event can time out: a quiet system
@@ -443,13 +446,21 @@ int run_main(Args args) {
       rc = 1;
       break;
     }
-    // Coalesce: the socket ran dry after a partial read, so let records pile up for a few
-    // milliseconds before the next one: one wake-up, one recvmmsg and one pipeline tick (a
-    // wake-up of every worker and the writer) per few ms instead of per record or two.
-    // Context switches were the largest single cost at a few thousand events/s on this VM.
-    // A full read means we are behind: no pause. 5 ms at 100k records/s is ~1 MiB of the
-    // 32 MiB socket buffer.
-    if (*got > 0 && *got < kFullRead) std::this_thread::sleep_for(kCoalesce);
+    // Coalesce: the socket ran dry after a partial read, so let records pile up before the
+    // next one: one wake-up, one recvmmsg and one pipeline tick (a wake-up of every worker
+    // and the writer) per batch instead of per record or two. Wake-ups were the largest
+    // cost at a few hundred to a few thousand events/s on this VM. The pause aims at
+    // kBatchTarget records at the rate recent pauses saw (5 ms at 50k records/s), from 2 ms
+    // up to max_read_delay_ms (the latency it may add). A full read means we are behind:
+    // no pause. 15 ms at 100k records/s would be ~1.5 MiB of the 32 MiB socket buffer.
+    if (*got > 0 && *got < kFullRead && config.max_read_delay_ms > 0) {
+      const double seen = static_cast<double>(*got) / last_pause_ms;
+      records_per_ms = records_per_ms > 0 ? 0.75 * records_per_ms + 0.25 * seen : seen;
+      const double per_ms = records_per_ms;
+      const double most = config.max_read_delay_ms;
+      last_pause_ms = std::clamp(kBatchTarget / per_ms, std::min(2.0, most), most);
+      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(last_pause_ms));
+    }
     const auto now = std::chrono::steady_clock::now();
     // Tick soon after records arrive (latency: an event closed by EOE goes out at the next
     // tick), and every 20 ms while events are open so their timeouts fire.
