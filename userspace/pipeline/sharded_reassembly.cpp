@@ -1,12 +1,12 @@
 #include "pipeline/sharded_reassembly.h"
 
-#include "core/thread_name.h"
-
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+
+#include "core/thread_name.h"
 
 namespace pipeline {
 
@@ -75,7 +75,7 @@ struct ShardedReassembly::Bundle {
   bool full() const { return !chunks.empty() && chunks.back().capacity() - chunks.back().size() < kChunkRoom; }
   // The chunk the next document goes to (a document larger than the room just grows it).
   std::string& room(Pool& pool, std::atomic<uint64_t>& allocated) {
-    if (chunks.empty() || chunks.back().capacity() - chunks.back().size() < kChunkRoom) {
+    if (chunks.empty() || full()) {
       if (pool.empty()) {
         chunks.emplace_back();
         chunks.back().reserve(kChunk);
