@@ -569,3 +569,40 @@ TEST(RecordInterpreter, KeyFilterEqualsByteRule) {
 }
 
 }  // namespace
+
+#include "ecs/events_format.h"
+
+namespace {
+
+// write_at puts the same document as append at an offset of a buffer whose bytes from there
+// on are room (the pipeline keeps its output chunks at full size and has documents written
+// in place): bytes before the offset untouched, the end returned, for the ECS formatter
+// (in place) and the default of the events formatter (truncate and append).
+TEST(EventFormatter, WriteAtEqualsAppend) {
+  auto ev = ecs_test::make_event({kSyscall, "type=EOE msg=audit(1700000000.123:42): "});
+  ecs::Options opt;
+  opt.resolve_ids = false;
+  std::vector<std::unique_ptr<ecs::FormatterFactory>> factories;
+  factories.push_back(ecs::make_ecs_factory(opt));
+  factories.push_back(ecs::make_events_factory());
+  for (const auto& factory : factories) {
+    auto f = factory->make();
+    std::string want;
+    f->append(*ev, want);
+    ASSERT_FALSE(want.empty());
+    for (size_t room : {size_t{0}, size_t{5}, size_t{1} << 20}) {
+      std::string buf(16 + room, '#');
+      const size_t end = f->write_at(*ev, buf, 16);
+      ASSERT_EQ(end, 16 + want.size()) << "room " << room;
+      ASSERT_GE(buf.size(), end);
+      EXPECT_EQ(buf.substr(0, 16), std::string(16, '#'));
+      EXPECT_EQ(buf.substr(16, want.size()), want) << "room " << room;
+      // A second document right after the first.
+      const size_t end2 = f->write_at(*ev, buf, end);
+      EXPECT_EQ(buf.substr(end, end2 - end), want);
+      EXPECT_EQ(buf.substr(16, want.size()), want) << "the second write moved the first";
+    }
+  }
+}
+
+}  // namespace

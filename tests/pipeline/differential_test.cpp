@@ -195,7 +195,7 @@ TEST(Pipeline, ThreadsAreNamed) {
       while (!comm.empty() && comm.back() == '\n') comm.pop_back();
       names.insert(comm);
     }
-    if (names.count("auspex-shard1") && names.count("auspex-writer")) break;
+    if (names.count("auspex-shard0") && names.count("auspex-shard1") && names.count("auspex-writer")) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   pipe.finish();

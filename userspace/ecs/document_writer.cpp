@@ -178,9 +178,11 @@ void write_raw_line(JsonOut& w, const reassembly::Event& raw, size_t i, std::str
 
 }  // namespace
 
-void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, std::string& out,
-                           const enrich::SessionResult* session) {
-  JsonOut w(buffer_);
+size_t DocumentWriter::write_at(const AuditEvent& e, const reassembly::Event& raw, std::string& out, size_t at,
+                                const enrich::SessionResult* session) {
+  // Straight into the caller's buffer: no copy of the finished document.
+  JsonBuffer buffer(out, at);
+  JsonOut w(buffer);
   w.begin_object();
 
   line_.clear();
@@ -545,7 +547,8 @@ void DocumentWriter::write(const AuditEvent& e, const reassembly::Event& raw, st
   w.end_object();
 
   w.end_object();
-  out.append(w.view());
+  w.verbatim("\n");
+  return at + w.view().size();
 }
 
 }  // namespace ecs

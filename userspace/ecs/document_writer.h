@@ -24,10 +24,11 @@ namespace ecs {
 class DocumentWriter {
  public:
   explicit DocumentWriter(const Options& options) : options_(options) {}
-  // Appends one JSON object (no newline) for event to out.
+  // Writes one JSON object and a newline for event at offset at of out (JsonBuffer: out's
+  // bytes from there on are room) and returns the offset past the newline.
   // session: Session View fields from the process tree (null or a miss: none written).
-  void write(const AuditEvent& event, const reassembly::Event& raw, std::string& out,
-             const enrich::SessionResult* session = nullptr);
+  size_t write_at(const AuditEvent& event, const reassembly::Event& raw, std::string& out, size_t at,
+                  const enrich::SessionResult* session = nullptr);
 
  private:
   const Options& options_;
@@ -35,7 +36,6 @@ class DocumentWriter {
   std::string key_;
   std::string line_;
   std::string joined_;
-  JsonBuffer buffer_;  // the document being written
 };
 
 }  // namespace ecs

@@ -25,6 +25,10 @@ class EcsFormatter final : public EventFormatter {
   }
 
   void append(const reassembly::Event& event, std::string& out) override {
+    out.resize(write_at(event, out, out.size()));
+  }
+
+  size_t write_at(const reassembly::Event& event, std::string& out, size_t at) override {
     CoalesceCounters counters;
     coalescer_.build(event, model_, counters);
     if (ids_) {
@@ -42,8 +46,7 @@ class EcsFormatter final : public EventFormatter {
         model_.warnings.push_back(std::string("session metadata not added: ") + enrich::to_string(session_.miss));
       }
     }
-    writer_.write(model_, event, out, session);
-    out.push_back('\n');
+    const size_t end = writer_.write_at(model_, event, out, at, session);
     stats_->documents.fetch_add(1, std::memory_order_relaxed);
     if (!model_.warnings.empty()) stats_->warnings.fetch_add(model_.warnings.size(), std::memory_order_relaxed);
     if (counters.unknown_record_types)
@@ -51,6 +54,7 @@ class EcsFormatter final : public EventFormatter {
     if (counters.missing_syscall) stats_->missing_syscall.fetch_add(counters.missing_syscall, std::memory_order_relaxed);
     if (counters.no_normalization)
       stats_->no_normalization.fetch_add(counters.no_normalization, std::memory_order_relaxed);
+    return end;
   }
 
  private:

@@ -14,6 +14,15 @@ class EventFormatter {
   virtual ~EventFormatter() = default;
   // Appends exactly one JSON document followed by '\n' to out.
   virtual void append(const reassembly::Event& event, std::string& out) = 0;
+  // The same document written at offset `at` of out (at <= out.size()), whose bytes from
+  // there on are room, not content: out may be resized either way, and the bytes past the
+  // returned end are garbage. Lets a caller keep a buffer at full size and have documents
+  // written in place. The default truncates and appends.
+  virtual size_t write_at(const reassembly::Event& event, std::string& out, size_t at) {
+    out.resize(at);
+    append(event, out);
+    return out.size();
+  }
 };
 
 // Makes a fresh formatter for each worker thread.

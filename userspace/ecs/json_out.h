@@ -17,20 +17,28 @@
 
 namespace ecs {
 
-// A growable byte buffer that is never shrunk: a warmed-up writer does not allocate.
+// A growable byte area that is never shrunk: a warmed-up writer does not allocate. Its own
+// string, or the part of a caller's string from an offset on, so a document can be written
+// where it will stay (the string's size is the room; its bytes past `at` are overwritten).
 class JsonBuffer {
  public:
-  char* data() { return buf_.data(); }
-  size_t capacity() const { return buf_.size(); }
+  JsonBuffer() : s_(&own_) {}
+  JsonBuffer(std::string& s, size_t at) : s_(&s), at_(at) {}
+  JsonBuffer(const JsonBuffer&) = delete;
+  JsonBuffer& operator=(const JsonBuffer&) = delete;
+  char* data() { return s_->data() + at_; }
+  size_t capacity() const { return s_->size() - at_; }
   // Makes room for at least `need` bytes after the first `used`, keeping those.
   [[gnu::noinline]] void grow(size_t used, size_t need) {
-    size_t cap = buf_.size() < 4096 ? 4096 : buf_.size();
+    size_t cap = capacity() < 4096 ? 4096 : capacity();
     while (cap < used + need) cap *= 2;
-    buf_.resize(cap);  // only ever up: the zero fill happens once per size
+    s_->resize(at_ + cap);  // only ever up: the zero fill happens once per size
   }
 
  private:
-  std::string buf_;
+  std::string own_;
+  std::string* s_;
+  size_t at_ = 0;
 };
 
 class JsonOut {

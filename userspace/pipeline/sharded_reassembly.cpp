@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 
 #include "core/thread_name.h"
@@ -53,7 +54,10 @@ struct ShardedReassembly::Bundle {
     uint32_t chunk;
     uint32_t end;  // offset in chunks[chunk] just past the document
   };
-  std::vector<std::string> chunks;  // this tick's documents
+  // This tick's documents. A chunk's size is its room, not its content (zero-filled once, so
+  // formatters write documents in place: EventFormatter::write_at); `used` is the content.
+  std::vector<std::string> chunks;
+  size_t used = 0;  // bytes of documents in chunks.back()
   std::vector<Doc> docs;
   std::vector<int64_t> times_ms;  // event time of each doc (latency)
   uint64_t tick = 0;
@@ -62,33 +66,41 @@ struct ShardedReassembly::Bundle {
   size_t owner = 0;
 
   void clear(Pool& pool) {
-    for (auto& c : chunks) {
-      c.clear();
-      pool.push_back(std::move(c));
-    }
+    for (auto& c : chunks) pool.push_back(std::move(c));  // size kept: no second zero fill
     chunks.clear();
+    used = 0;
     docs.clear();
     times_ms.clear();
     more = false;
   }
   // The next document would start a new chunk: a piece of the tick can go out first.
-  bool full() const { return !chunks.empty() && chunks.back().capacity() - chunks.back().size() < kChunkRoom; }
-  // The chunk the next document goes to (a document larger than the room just grows it).
+  // (Capacity, not size: a formatter that appends truncates the chunk to its content.)
+  bool full() const { return !chunks.empty() && chunks.back().capacity() - used < kChunkRoom; }
+  // The chunk the next document goes to, at offset `used` (a document larger than the room
+  // just grows it).
   std::string& room(Pool& pool, std::atomic<uint64_t>& allocated) {
     if (chunks.empty() || full()) {
       if (pool.empty()) {
         chunks.emplace_back();
-        chunks.back().reserve(kChunk);
+        chunks.back().resize(kChunk);
         allocated.fetch_add(1, std::memory_order_relaxed);
       } else {
         chunks.push_back(std::move(pool.back()));  // the most recently used: still warm
         pool.pop_back();
       }
+      used = 0;
     }
     return chunks.back();
   }
+  // Copies a finished document in (injected ones).
+  void append(std::string_view doc) {
+    std::string& c = chunks.back();
+    if (c.size() < used + doc.size()) c.resize(used + doc.size());
+    std::memcpy(c.data() + used, doc.data(), doc.size());
+    used += doc.size();
+  }
   void add(uint64_t first_index, int64_t time_ms) {
-    docs.push_back({first_index, static_cast<uint32_t>(chunks.size() - 1), static_cast<uint32_t>(chunks.back().size())});
+    docs.push_back({first_index, static_cast<uint32_t>(chunks.size() - 1), static_cast<uint32_t>(used)});
     times_ms.push_back(time_ms);
   }
   std::string_view doc(size_t i) const {
@@ -184,7 +196,8 @@ struct ShardedReassembly::Worker {
         bundle = emit(bundle);
         bundle->clear(chunk_pool);
       }
-      formatter->append(*e, bundle->room(chunk_pool, *chunks_allocated));
+      std::string& chunk = bundle->room(chunk_pool, *chunks_allocated);
+      bundle->used = formatter->write_at(*e, chunk, bundle->used);
       bundle->add(e->first_index, e->time_ms());
       reassembler.recycle(e);
     }
@@ -192,7 +205,8 @@ struct ShardedReassembly::Worker {
     // Injected documents go after the tick's events (an index no record has); no event
     // time: not a latency sample.
     for (const auto& doc : b.injected) {
-      bundle->room(chunk_pool, *chunks_allocated).append(doc);
+      bundle->room(chunk_pool, *chunks_allocated);
+      bundle->append(doc);
       bundle->add(UINT64_MAX, INT64_MIN);
     }
     bundle->tick = b.tick;
