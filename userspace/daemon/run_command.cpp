@@ -456,9 +456,8 @@ int run_main(Args args) {
     if (*got > 0 && *got < kFullRead && config.max_read_delay_ms > 0) {
       const double seen = static_cast<double>(*got) / last_pause_ms;
       records_per_ms = records_per_ms > 0 ? 0.75 * records_per_ms + 0.25 * seen : seen;
-      const double per_ms = records_per_ms;
       const double most = config.max_read_delay_ms;
-      last_pause_ms = std::clamp(kBatchTarget / per_ms, std::min(2.0, most), most);
+      last_pause_ms = std::clamp(kBatchTarget / records_per_ms, std::min(2.0, most), most);
       std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(last_pause_ms));
     }
     const auto now = std::chrono::steady_clock::now();
