@@ -1,6 +1,7 @@
 // Event -> ECS JSON (--format ecs): documents/s and output bytes/s on one thread.
-// Measures EcsFormatter::write_at only (what the pipeline calls) (records already reassembled, ids resolved from a fixed
-// table): coalescing, normalization, id resolution and JSON writing. Before timing, the
+// Measures EcsFormatter::write_at only, as the pipeline calls it (records already
+// reassembled, ids resolved from a fixed table): coalescing, normalization, id resolution
+// and JSON writing. Before timing, the
 // output of each workload is checked (valid JSON, the expected event.action); a mismatch is
 // reported with SkipWithError instead of a figure.
 #include <benchmark/benchmark.h>
