@@ -179,6 +179,29 @@ TEST(Pipeline, SmallTicksReuseTheSameOutputChunks) {
   EXPECT_LE(pipe.chunks_allocated(), 2u * 8u) << "a chunk per queued bundle: free bundles not reused newest first";
 }
 
+// Which serials reach a log follows the audited processes' rhythm: here every other one (an
+// audited call, then an unaudited one). Spread by serial % 2 they all landed on one worker;
+// spread by a hash of the serial both get about half.
+TEST(Pipeline, EveryOtherSerialStillSpreadsOverBothWorkers) {
+  auto factory = ecs::make_events_factory();
+  StringSink sink;
+  pipeline::ShardConfig c;
+  c.shards = 2;
+  pipeline::ShardedReassembly pipe(c, *factory, sink);
+  pipeline::LogReaderOptions ro;
+  ro.errors = nullptr;
+  pipeline::LogReader reader(pipe, ro);
+  for (uint32_t serial = 2; serial <= 20000; serial += 2)
+    reader.feed_line("type=SYSCALL msg=audit(1700000000.000:" + std::to_string(serial) + "): syscall=2");
+  reader.finish();
+  pipe.finish();
+  const auto per = pipe.records_per_worker();
+  ASSERT_EQ(per.size(), 2u);
+  EXPECT_EQ(per[0] + per[1], 10000u);
+  EXPECT_GT(per[0], 4000u);
+  EXPECT_GT(per[1], 4000u);
+}
+
 // top -H / ps -L tell the pipeline's threads apart by these names.
 TEST(Pipeline, ThreadsAreNamed) {
   auto factory = ecs::make_events_factory();

@@ -68,6 +68,8 @@ class ShardedReassembly {
   // Totals over all workers: a snapshot taken after each tick while running, exact after
   // finish(). Safe to call from any thread.
   reassembly::Counters counters() const;
+  // Records each worker has taken (same snapshot rule): how evenly events spread.
+  std::vector<uint64_t> records_per_worker() const;
   uint64_t events_written() const { return events_written_.load(std::memory_order_relaxed); }
   uint64_t dropped_records() const { return dropped_records_.load(std::memory_order_relaxed); }
   uint64_t documents_injected() const { return documents_injected_.load(std::memory_order_relaxed); }
