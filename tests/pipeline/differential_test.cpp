@@ -149,20 +149,31 @@ TEST(Differential, BurstOfCompletionsGoesOutInPieces) {
   EXPECT_EQ(static_cast<size_t>(std::count(ref.out.begin(), ref.out.end(), '\n')), 30000u);
 }
 
+// A pipeline in the events format writing into a string, and a log reader feeding it.
+struct Rig {
+  explicit Rig(const pipeline::ShardConfig& c) : pipe(c, *factory, sink), reader(pipe, quiet()) {}
+  static pipeline::LogReaderOptions quiet() {
+    pipeline::LogReaderOptions o;
+    o.errors = nullptr;
+    return o;
+  }
+  std::unique_ptr<ecs::FormatterFactory> factory = ecs::make_events_factory();
+  StringSink sink;
+  pipeline::ShardedReassembly pipe;
+  pipeline::LogReader reader;
+};
+
 // Live settings (64 ticks may queue per worker) and a tick every few records, as a live
 // source at a few thousand events a second makes them: the output reuses the chunks it
 // last wrote instead of warming a megabyte per queued bundle (free bundles were reused in
 // queue order: one chunk each, 64 per worker).
 TEST(Pipeline, SmallTicksReuseTheSameOutputChunks) {
-  auto factory = ecs::make_events_factory();
-  StringSink sink;
   pipeline::ShardConfig c;
   c.shards = 2;
   c.max_queued_ticks = 64;
-  pipeline::ShardedReassembly pipe(c, *factory, sink);
-  pipeline::LogReaderOptions ro;
-  ro.errors = nullptr;
-  pipeline::LogReader reader(pipe, ro);
+  Rig rig(c);
+  auto& pipe = rig.pipe;
+  auto& reader = rig.reader;
   for (uint32_t serial = 1; serial <= 1600; ++serial) {
     const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial) + "): ";
     reader.feed_line("type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2");
@@ -183,14 +194,11 @@ TEST(Pipeline, SmallTicksReuseTheSameOutputChunks) {
 // audited call, then an unaudited one). Spread by serial % 2 they all landed on one worker;
 // spread by a hash of the serial both get about half.
 TEST(Pipeline, EveryOtherSerialStillSpreadsOverBothWorkers) {
-  auto factory = ecs::make_events_factory();
-  StringSink sink;
   pipeline::ShardConfig c;
   c.shards = 2;
-  pipeline::ShardedReassembly pipe(c, *factory, sink);
-  pipeline::LogReaderOptions ro;
-  ro.errors = nullptr;
-  pipeline::LogReader reader(pipe, ro);
+  Rig rig(c);
+  auto& pipe = rig.pipe;
+  auto& reader = rig.reader;
   for (uint32_t serial = 2; serial <= 20000; serial += 2)
     reader.feed_line("type=SYSCALL msg=audit(1700000000.000:" + std::to_string(serial) + "): syscall=2");
   reader.finish();
@@ -204,11 +212,10 @@ TEST(Pipeline, EveryOtherSerialStillSpreadsOverBothWorkers) {
 
 // top -H / ps -L tell the pipeline's threads apart by these names.
 TEST(Pipeline, ThreadsAreNamed) {
-  auto factory = ecs::make_events_factory();
-  StringSink sink;
   pipeline::ShardConfig c;
   c.shards = 2;
-  pipeline::ShardedReassembly pipe(c, *factory, sink);
+  Rig rig(c);
+  auto& pipe = rig.pipe;
   // Each thread names itself when it starts: give them a moment.
   std::multiset<std::string> names;
   for (int tries = 0; tries < 500; ++tries) {
