@@ -80,6 +80,30 @@ void RotatingFileSink::write(std::string_view bytes) {
   }
 }
 
+void RotatingFileSink::write_parts(const std::string_view* parts, size_t n) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) bytes += parts[i].size();
+  if (!out_ || (max_ && current_ + bytes > max_)) {
+    Sink::write_parts(parts, n);  // piece by piece: rotation cuts between lines
+    return;
+  }
+  out_->write_parts(parts, n);
+  current_ += bytes;
+  total_ += bytes;
+}
+
+void RotatingFileSink::write_parts_now(const std::string_view* parts, size_t n) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) bytes += parts[i].size();
+  if (!out_ || (max_ && current_ + bytes > max_)) {
+    Sink::write_parts_now(parts, n);
+    return;
+  }
+  out_->write_parts_now(parts, n);
+  current_ += bytes;
+  total_ += bytes;
+}
+
 void RotatingFileSink::flush() {
   if (out_) out_->flush();
 }

@@ -16,6 +16,9 @@ class RotatingFileSink final : public Sink {
   static core::Result<std::unique_ptr<RotatingFileSink>> open(std::string path, uint64_t max_bytes, uint32_t keep);
   ~RotatingFileSink() override;
   void write(std::string_view bytes) override;
+  // Batches that need no rotation go to the file sink whole (writev, no copy).
+  void write_parts(const std::string_view* parts, size_t n) override;
+  void write_parts_now(const std::string_view* parts, size_t n) override;
   void flush() override;
   uint64_t errors() const override { return errors_ + (out_ ? out_->errors() : 0); }
   uint64_t bytes_written() const override { return total_; }
