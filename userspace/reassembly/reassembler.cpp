@@ -55,55 +55,51 @@ void Reassembler::fifo_remove(Event* e) {
 }
 
 namespace {
-constexpr size_t kSpareNodes = 4096;  // bound on the nodes kept for reuse, per map
-}  // namespace
 
-void Reassembler::open_insert(uint64_t key, Event* e) {
-  if (spare_open_.empty()) {
-    open_.emplace(key, e);
+constexpr size_t kSpareNodes = 4096;  // bound on the nodes kept for reuse, per map
+
+// Inserts an absent key, in a node left by an earlier erase when there is one.
+template <typename Map>
+void insert_reusing(Map& m, std::vector<typename Map::node_type>& spare, typename Map::key_type key,
+                    typename Map::mapped_type value) {
+  if (spare.empty()) {
+    m.emplace(key, value);
     return;
   }
-  auto node = std::move(spare_open_.back());
-  spare_open_.pop_back();
+  auto node = std::move(spare.back());
+  spare.pop_back();
   node.key() = key;
-  node.mapped() = e;
-  open_.insert(std::move(node));
+  node.mapped() = value;
+  m.insert(std::move(node));
 }
+
+// Erases an entry and keeps its node for insert_reusing.
+template <typename Map>
+void erase_keeping(Map& m, std::vector<typename Map::node_type>& spare, typename Map::iterator it) {
+  auto node = m.extract(it);
+  if (spare.size() < kSpareNodes) spare.push_back(std::move(node));
+}
+
+}  // namespace
+
+void Reassembler::open_insert(uint64_t key, Event* e) { insert_reusing(open_, spare_open_, key, e); }
 
 void Reassembler::open_erase(uint64_t key) {
   auto it = open_.find(key);
   if (it != open_.end()) open_erase(it);
 }
 
-void Reassembler::open_erase(decltype(open_)::iterator it) {
-  auto node = open_.extract(it);
-  if (spare_open_.size() < kSpareNodes) spare_open_.push_back(std::move(node));
-}
+void Reassembler::open_erase(decltype(open_)::iterator it) { erase_keeping(open_, spare_open_, it); }
 
 void Reassembler::recent_set(uint64_t key, int64_t time_ms) {
-  auto it = recent_.find(key);
-  if (it != recent_.end()) {
-    it->second = time_ms;
-    return;
-  }
-  if (spare_recent_.empty()) {
-    recent_.emplace(key, time_ms);
-    return;
-  }
-  auto node = std::move(spare_recent_.back());
-  spare_recent_.pop_back();
-  node.key() = key;
-  node.mapped() = time_ms;
-  recent_.insert(std::move(node));
+  if (auto it = recent_.find(key); it != recent_.end()) it->second = time_ms;
+  else insert_reusing(recent_, spare_recent_, key, time_ms);
 }
 
 void Reassembler::forget_one(RememberedHeap& q) {
   const Remembered& r = q.top();
   auto it = recent_.find(r.key);
-  if (it != recent_.end() && it->second == r.time_ms) {
-    auto node = recent_.extract(it);
-    if (spare_recent_.size() < kSpareNodes) spare_recent_.push_back(std::move(node));
-  }
+  if (it != recent_.end() && it->second == r.time_ms) erase_keeping(recent_, spare_recent_, it);
   q.pop();
   --remembered_count_;
 }
