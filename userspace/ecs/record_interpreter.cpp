@@ -185,26 +185,12 @@ bool is_kernel_hex(std::string_view s) {
   return true;
 }
 
-void append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
+bool append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
   const size_t start = out.size();
   out.resize(start + s.size() / 2);
-  char* dst = out.data() + start;
-  if (const size_t k = core::decode_kernel_hex(s, dst, stop_at_nul); k != core::kNotKernelHex) {
-    out.resize(start + k);
-    return;
-  }
-  // Not kernel hex (callers check first): pairs decoded as before, whatever they hold.
-  size_t n = 0;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) {
-    const char c = static_cast<char>(upper_hex(s[i]) << 4 | upper_hex(s[i + 1]));
-    if (c == '\0') {
-      if (stop_at_nul) break;
-      dst[n++] = ' ';
-      continue;
-    }
-    dst[n++] = c;
-  }
-  out.resize(start + n);
+  const size_t n = core::decode_kernel_hex(s, out.data() + start, stop_at_nul);
+  out.resize(n == core::kNotKernelHex ? start : start + n);
+  return n != core::kNotKernelHex;
 }
 
 std::string_view RecordInterpreter::normalize_text(uint16_t type, std::string_view body) {
@@ -289,10 +275,9 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
   if (const FieldMap::Entry* e = m.find_entry("key")) {
     out.has_tags = true;
     std::string_view v = e->value;
-    if (!e->quoted && is_kernel_hex(v)) {
+    tmp_.clear();
+    if (!e->quoted && append_kernel_hex(v, tmp_, false)) {
       // Several -k keys of one rule arrive hex-encoded, joined by 0x01.
-      tmp_.clear();
-      append_kernel_hex(v, tmp_, false);
       // append_kernel_hex maps NUL to space; keys cannot hold NUL, so that never matters.
       size_t pos = 0;
       for (;;) {
@@ -316,9 +301,8 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
     if (!e || e->quoted) return;
     const std::string_view v = e->value;
     if (e->value_is_own()) {  // a rewritten record's copy: decode beside it, not over it
-      if (!is_kernel_hex(v)) return;
       tmp_.clear();
-      append_kernel_hex(v, tmp_, stop_at_nul);
+      if (!append_kernel_hex(v, tmp_, stop_at_nul)) return;
       e->assign(tmp_);
       return;
     }

@@ -57,7 +57,8 @@ class RecordInterpreter {
 // Kernel hex: non-empty, even length, only [0-9A-F] (auparse rejects lower case, so do we:
 // a lower-case value is text that merely looks like hex).
 bool is_kernel_hex(std::string_view s);
-// Appends decoded bytes; stop_at_nul cuts at the first NUL, else NULs become spaces.
-void append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul);
+// Appends the decoded bytes of kernel hex (stop_at_nul cuts at the first NUL, else NULs
+// become spaces) and returns true; anything else leaves out as it was and returns false.
+bool append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul);
 
 }  // namespace ecs
