@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "core/hex.h"
 #include "ecs/record_interpreter.h"
 
 namespace ecs {
@@ -24,16 +23,7 @@ bool parse_arg_key(std::string_view k, uint64_t& n, int& kind) {
 
 // Kernel hex is checked and decoded in one pass; text that is not hex is appended as is.
 void append_value(const FieldMap::Entry& e, std::string& out) {
-  if (!e.quoted && !e.value.empty() && e.value.size() % 2 == 0) {
-    const size_t start = out.size();
-    out.resize(start + e.value.size() / 2);
-    const size_t n = core::decode_kernel_hex(e.value, out.data() + start, true);
-    if (n != core::kNotKernelHex) {
-      out.resize(start + n);
-      return;
-    }
-    out.resize(start);
-  }
+  if (!e.quoted && append_kernel_hex(e.value, out, true)) return;
   out.append(e.value);
 }
 

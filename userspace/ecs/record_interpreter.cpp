@@ -186,6 +186,7 @@ bool is_kernel_hex(std::string_view s) {
 }
 
 bool append_kernel_hex(std::string_view s, std::string& out, bool stop_at_nul) {
+  if (s.empty() || (s.size() & 1)) return false;  // cannot be kernel hex: no resize
   const size_t start = out.size();
   out.resize(start + s.size() / 2);
   const size_t n = core::decode_kernel_hex(s, out.data() + start, stop_at_nul);

@@ -1,6 +1,5 @@
 #include "ecs/resolve_ids.h"
 
-
 namespace ecs {
 
 std::string_view IdNameCache::lookup(const enrich::IdResolver& ids, std::string_view id, int group) {
