@@ -50,14 +50,10 @@ char* json_escape(char* dst, std::string_view s) {
     // keeping only the plain prefix (the caller's room covers the overhang: a store of 16
     // bytes happens with >= 16 bytes of input left, whose bound is >= 96).
 #if defined(__SSE2__)
-    // '"', '\\', and (signed) < 0x20, which is the control bytes and every byte >= 0x80.
     while (end - p >= 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
-      const __m128i hit = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-          _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-      if (const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit))) {
+      if (const unsigned m = json_escape_hits(v)) {
         const unsigned k = static_cast<unsigned>(std::countr_zero(m));
         p += k;
         dst += k;
@@ -74,10 +70,7 @@ char* json_escape(char* dst, std::string_view s) {
       const size_t left = static_cast<size_t>(end - p);
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
-      const __m128i hit = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-          _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-      const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit)) & ((1u << left) - 1);
+      const unsigned m = json_escape_hits(v) & ((1u << left) - 1);
       if (!m) return dst + left;
       const unsigned k = static_cast<unsigned>(std::countr_zero(m));
       p += k;

@@ -40,6 +40,17 @@ inline constexpr size_t json_escape_bound(size_t n) { return 6 * n + 16; }
 // For writers that own their buffer: no capacity check per byte or per run.
 char* json_escape(char* dst, std::string_view s);
 
+#if defined(__SSE2__)
+// One bit per byte of v that json_escape must look at: '"', '\\', and (signed) < 0x20,
+// which is the control bytes and every byte >= 0x80.
+inline unsigned json_escape_hits(__m128i v) {
+  const __m128i hit =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
 // json_escape with an inline first step: a string of 1-16 bytes that needs no escaping
 // (most values of a document) is checked with one vector compare, without a call.
 inline char* json_escape_short(char* dst, std::string_view s) {
@@ -47,10 +58,7 @@ inline char* json_escape_short(char* dst, std::string_view s) {
   if (s.size() - 1 < 16 && (reinterpret_cast<uintptr_t>(s.data()) & 4095) <= 4096 - 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-    if (!(static_cast<unsigned>(_mm_movemask_epi8(hit)) & ((1u << s.size()) - 1))) return dst + s.size();
+    if (!(json_escape_hits(v) & ((1u << s.size()) - 1))) return dst + s.size();
   }
 #endif
   return json_escape(dst, s);
