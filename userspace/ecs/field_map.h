@@ -32,12 +32,9 @@ class FieldMap {
     // Copies v into this entry's own buffer (v may point into that buffer).
     void assign(std::string_view v) {
       if (v.size() > own_cap_) {
-        size_t cap = own_cap_ ? own_cap_ : 32;
-        while (cap < v.size()) cap *= 2;
-        std::unique_ptr<char[]> fresh(new char[cap]);
+        std::unique_ptr<char[]> fresh = grown(own_cap_, v.size(), 32);
         std::memcpy(fresh.get(), v.data(), v.size());
         own_ = std::move(fresh);  // frees the old buffer after the copy
-        own_cap_ = cap;
       } else if (!v.empty()) {
         std::memmove(own_.get(), v.data(), v.size());
       }
@@ -49,12 +46,7 @@ class FieldMap {
     // The entry's own buffer with room for n bytes, for a value decoded straight into it
     // (then set value to it). The current value must not live there (value_is_own()).
     char* own_room(size_t n) {
-      if (n > own_cap_) {
-        size_t cap = own_cap_ ? own_cap_ : 32;
-        while (cap < n) cap *= 2;
-        own_.reset(new char[cap]);
-        own_cap_ = cap;
-      }
+      if (n > own_cap_) own_ = grown(own_cap_, n, 32);
       return own_.get();
     }
 
@@ -74,15 +66,17 @@ class FieldMap {
 
    private:
     friend class FieldMap;
+    // A fresh buffer for at least n bytes (cap doubled from `first`); cap becomes its size.
+    static std::unique_ptr<char[]> grown(size_t& cap, size_t n, size_t first) {
+      size_t c = cap ? cap : first;
+      while (c < n) c *= 2;
+      cap = c;
+      return std::unique_ptr<char[]>(new char[c]);
+    }
     bool key_is_own() const { return key_own_ && key.data() == key_own_.get(); }
     // Copies k into the entry's own key buffer (k never points into it: callers check).
     void copy_key(std::string_view k) {
-      if (k.size() > key_cap_) {
-        size_t cap = key_cap_ ? key_cap_ : 16;
-        while (cap < k.size()) cap *= 2;
-        key_own_.reset(new char[cap]);
-        key_cap_ = cap;
-      }
+      if (k.size() > key_cap_) key_own_ = grown(key_cap_, k.size(), 16);
       if (!k.empty()) std::memcpy(key_own_.get(), k.data(), k.size());
       key = std::string_view(key_own_.get(), k.size());
     }
