@@ -16,6 +16,7 @@
 #   --variants "V ..."  also run auspex in these variants after the default, at each rate, to
 #                       split its cost (extra rows, not in the ratios): noraw
 #                       (include_raw_message false), shards1 (one reassembly/format worker),
+#                       shards0 (no workers: the reader thread reassembles, formats, writes),
 #                       delay50 (max_read_delay_ms 50: larger batches, more latency),
 #                       nosession (no add_session_metadata; the
 #                       Session View rules given inline, so the kernel rules stay the same)
@@ -96,7 +97,7 @@ done
 for r in $rates; do [[ $r =~ ^[0-9]+$ ]] || die "--rates: '$r' is not a whole number of events/s"; done
 [ -n "$rates" ] || die "--rates is empty"
 for v in $variants; do
-  case $v in noraw|nosession|shards1|delay50) ;; *) die "--variants: unknown variant '$v' (noraw, nosession, shards1, delay50)" ;; esac
+  case $v in noraw|nosession|shards1|shards0|delay50) ;; *) die "--variants: unknown variant '$v' (noraw, nosession, shards1, shards0, delay50)" ;; esac
 done
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads audit rules, starts auditd and auspex)"
@@ -284,6 +285,7 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
   case $variant in
     noraw) extra+=', "include_raw_message": false' ;;
     shards1) extra+=', "shards": 1' ;;
+    shards0) extra+=', "shards": 0' ;;
     delay50) extra+=', "max_read_delay_ms": 50' ;;
     nosession)
       rules="${session_rules[0]}\\n${session_rules[1]}\\n${session_rules[2]}\\n$rules"

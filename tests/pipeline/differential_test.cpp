@@ -35,12 +35,13 @@ struct Result {
   uint64_t extra_pieces = 0;
 };
 
-Result replay(const std::string& text, unsigned shards, size_t per_tick = 4096) {
+Result replay(const std::string& text, unsigned shards, size_t per_tick = 4096, bool proctitle_closes = false) {
   auto factory = ecs::make_events_factory();
   StringSink sink;
   pipeline::ShardConfig c;
   c.shards = shards;
   c.records_per_tick = per_tick;
+  c.reassembly.proctitle_closes = proctitle_closes;
   pipeline::ShardedReassembly pipe(c, *factory, sink);
   pipeline::LogReaderOptions ro;
   ro.errors = nullptr;
@@ -95,11 +96,11 @@ std::string storm(unsigned seed, int events) {
   return out;
 }
 
-void expect_same_for_all_shard_counts(const std::string& text, size_t per_tick) {
-  const Result ref = replay(text, 0, per_tick);
+void expect_same_for_all_shard_counts(const std::string& text, size_t per_tick, bool proctitle_closes = false) {
+  const Result ref = replay(text, 0, per_tick, proctitle_closes);
   ASSERT_FALSE(ref.out.empty());
   for (unsigned shards : {1u, 2u, 3u, 4u}) {
-    const Result got = replay(text, shards, per_tick);
+    const Result got = replay(text, shards, per_tick, proctitle_closes);
     EXPECT_EQ(got.written, ref.written) << "shards " << shards;
     EXPECT_EQ(got.counters.events, ref.counters.events) << "shards " << shards;
     EXPECT_EQ(got.counters.records, ref.counters.records) << "shards " << shards;
@@ -112,6 +113,7 @@ TEST(Differential, CorpusConcatenated) {
   for (const auto& f : corpus::raw_logs()) all += testing_support::slurp(f) + "\n";
   expect_same_for_all_shard_counts(all, 64);
   expect_same_for_all_shard_counts(all, 4096);
+  expect_same_for_all_shard_counts(all, 64, true);  // as replay runs
 }
 
 TEST(Differential, SyntheticStorm) {
@@ -123,6 +125,16 @@ TEST(Differential, SyntheticStorm) {
   // Every record is in exactly one event.
   size_t lines = std::count(text.begin(), text.end(), '\n');
   EXPECT_EQ(r.counters.records + r.counters.duplicate_records, lines);
+  // As replay runs: PROCTITLE closes. The storm puts PROCTITLE anywhere in an event, so
+  // records after it are late and EOEs in later batches trail: all of it counted, and the
+  // same for every shard count.
+  expect_same_for_all_shard_counts(text, 97, true);
+  const Result p = replay(text, 2, 97, true);
+  EXPECT_GT(p.counters.completed_proctitle, 0u);
+  EXPECT_GT(p.counters.late_records, 0u);
+  EXPECT_GT(p.counters.trailing_eoe, 0u);
+  EXPECT_EQ(p.counters.events, p.written);
+  EXPECT_EQ(p.counters.records + p.counters.duplicate_records + p.counters.trailing_eoe, lines);
 }
 
 // Events without EOE in one log second, closed all at once by the end of input: one tick

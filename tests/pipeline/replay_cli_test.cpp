@@ -135,3 +135,47 @@ TEST(ReplayCli, BadOptionsExplain) {
 }
 
 }  // namespace
+
+TEST(ReplayCli, ProctitleClosesEventsOfALogWithoutEoe) {
+  // auditd's logs hold no EOE: each event leaves at its PROCTITLE (the batch's end), not at
+  // end of input or 2 s of log time later. An EOE far behind its event (another batch) is
+  // absorbed and counted; all events are still there, in log order.
+  std::string log;
+  const int n = 3000;
+  for (int s = 1; s <= n; ++s) {
+    const std::string id = "msg=audit(1700000000." + std::to_string(100 + s / 10) + ":" + std::to_string(s) + "): ";
+    log += "type=SYSCALL " + id + "arch=c000003e syscall=59 success=yes exit=0\n";
+    log += "type=PROCTITLE " + id + "proctitle=6C73\n";
+    if (s == 2500) log += "type=EOE msg=audit(1700000000.110:100): \n";
+  }
+  const std::string path = write_temp(log);
+  for (const char* shards : {"0", "2"}) {
+    auto r = testing_support::run(bin() + " replay --stats --shards " + shards + " " + path);
+    ASSERT_EQ(r.rc, 0) << r.err;
+    simdjson::dom::parser p;
+    auto stats = p.parse(last_json_line(r.err));
+    ASSERT_EQ(stats.error(), simdjson::SUCCESS) << r.err;
+    EXPECT_EQ(stats["events"].get_uint64().value(), uint64_t{n});
+    EXPECT_EQ(stats["completed"]["proctitle"].get_uint64().value(), uint64_t{n});
+    EXPECT_EQ(stats["completed"]["end_flush"].get_uint64().value(), 0u);
+    EXPECT_EQ(stats["completed"]["timeout"].get_uint64().value(), 0u);
+    EXPECT_EQ(stats["trailing_eoe"].get_uint64().value(), 1u);
+    EXPECT_EQ(stats["late_records"].get_uint64().value(), 0u);
+    size_t lines = 0, pos = 0;
+    uint64_t last = 0;
+    simdjson::dom::parser lp;
+    while (pos < r.out.size()) {
+      const size_t nl = r.out.find('\n', pos);
+      auto d = lp.parse(r.out.substr(pos, nl - pos));
+      ASSERT_EQ(d.error(), simdjson::SUCCESS);
+      const uint64_t seq = d["sequence"].get_uint64().value();
+      EXPECT_GT(seq, last) << "out of log order at line " << lines + 1;
+      EXPECT_EQ(d["records"].get_array().size(), 2u);
+      last = seq;
+      ++lines;
+      pos = nl + 1;
+    }
+    EXPECT_EQ(lines, size_t{n});
+  }
+  std::remove(path.c_str());
+}

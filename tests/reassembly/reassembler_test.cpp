@@ -34,6 +34,10 @@ class Driver {
     r.flush_all();
     take();
   }
+  void settle() {
+    r.settle();
+    take();
+  }
   struct Out {
     uint32_t serial;
     size_t records;
@@ -269,4 +273,115 @@ TEST(Reassembler, EventViewsPointAtRecords) {
   EXPECT_EQ(e->record_text(0), a);
   EXPECT_EQ(e->record_body(0), "pid=1 comm=\"x\"");
   EXPECT_EQ(e->record_body(1), "");
+}
+
+namespace {
+reassembly::Config closing_at_proctitle() {
+  reassembly::Config c;
+  c.proctitle_closes = true;
+  return c;
+}
+}  // namespace
+
+TEST(Reassembler, ProctitleClosesAtSettleWhenConfigured) {
+  Driver d(closing_at_proctitle());
+  d.line(rec("SYSCALL", 1));
+  d.line(rec("SYSCALL", 2));  // interleaved: closing 1 leaves 2 open
+  d.line(rec("CWD", 1));
+  d.line(rec("PATH", 1));
+  d.line(rec("PROCTITLE", 1));
+  EXPECT_TRUE(d.out.empty());  // an EOE may still follow in this batch
+  d.settle();
+  ASSERT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.out[0].serial, 1u);
+  EXPECT_EQ(d.out[0].records, 4u);
+  EXPECT_EQ(d.out[0].how, Completion::kProctitle);
+  EXPECT_EQ(d.r.in_flight(), 1u);
+  EXPECT_EQ(d.r.counters().completed_proctitle, 1u);
+  // Its EOE in a later batch (a log or stream that has them) is absorbed, counted.
+  d.line(rec("EOE", 1, ""));
+  EXPECT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.r.counters().trailing_eoe, 1u);
+  EXPECT_EQ(d.r.counters().late_records, 0u);
+  d.line(rec("PROCTITLE", 2));
+  d.settle();
+  ASSERT_EQ(d.out.size(), 2u);
+  EXPECT_EQ(d.out[1].serial, 2u);
+  EXPECT_EQ(d.out[1].types, (std::vector<uint16_t>{1300, 1327}));
+  d.settle();  // nothing left to settle
+  EXPECT_EQ(d.out.size(), 2u);
+  EXPECT_EQ(d.r.in_flight(), 0u);
+}
+
+TEST(Reassembler, EoeRightBehindProctitleJoinsAsBefore) {
+  Driver d(closing_at_proctitle());
+  d.line(rec("SYSCALL", 4));
+  d.line(rec("PROCTITLE", 4));
+  d.line(rec("EOE", 4, ""));
+  ASSERT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.out[0].how, Completion::kEoe);
+  EXPECT_EQ(d.out[0].records, 3u);
+  d.settle();  // the closed event is not closed twice
+  EXPECT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.r.counters().events, 1u);
+  EXPECT_EQ(d.r.counters().completed_proctitle, 0u);
+}
+
+TEST(Reassembler, RecordAfterProctitleIsLateNotLost) {
+  Driver d(closing_at_proctitle());
+  d.line(rec("SYSCALL", 5));
+  d.line(rec("PROCTITLE", 5));
+  d.settle();
+  d.line(rec("PATH", 5));  // reordered by the kernel's retry queue, say
+  ASSERT_EQ(d.out.size(), 2u);
+  EXPECT_EQ(d.out[1].how, Completion::kLate);
+  EXPECT_EQ(d.out[1].types, (std::vector<uint16_t>{1302}));
+  EXPECT_EQ(d.r.counters().late_records, 1u);
+  const auto& c = d.r.counters();
+  EXPECT_EQ(c.records, 3u);
+  EXPECT_EQ(c.events, c.completed_proctitle + 1);
+}
+
+TEST(Reassembler, ProctitleClosedEventsLeaveBeforeTheWindowAndFlush) {
+  // A window that ends or a flush before settle() closes them once, by that cause.
+  Driver d(closing_at_proctitle());
+  d.line(rec("SYSCALL", 8, "a=1", 1000, 0));
+  d.line(rec("PROCTITLE", 8, "proctitle=6C73", 1000, 0));
+  d.advance(1000 * 1000 + 2000);
+  ASSERT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.out[0].how, Completion::kTimeout);
+  d.settle();
+  EXPECT_EQ(d.out.size(), 1u);
+  d.line(rec("SYSCALL", 9, "a=1", 1003, 0));
+  d.line(rec("PROCTITLE", 9, "proctitle=6C73", 1003, 0));
+  d.flush();
+  ASSERT_EQ(d.out.size(), 2u);
+  EXPECT_EQ(d.out[1].how, Completion::kProctitle);
+  EXPECT_EQ(d.r.counters().events, 2u);
+}
+
+TEST(Reassembler, ProctitleFirstWaitsForTheRest) {
+  // A PROCTITLE that opens an event has lost or not yet seen its SYSCALL: it does not close
+  // the event, the window does.
+  Driver d(closing_at_proctitle());
+  d.line(rec("PROCTITLE", 7, "proctitle=6C73", 1000, 0));
+  d.line(rec("SYSCALL", 7, "a=1", 1000, 0));
+  d.settle();
+  EXPECT_TRUE(d.out.empty());
+  d.advance(1000 * 1000 + 2000);
+  ASSERT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.out[0].records, 2u);
+  EXPECT_EQ(d.out[0].how, Completion::kTimeout);
+}
+
+TEST(Reassembler, ProctitleDoesNotCloseByDefault) {
+  Driver d;
+  d.line(rec("SYSCALL", 3));
+  d.line(rec("PROCTITLE", 3));
+  d.settle();
+  EXPECT_TRUE(d.out.empty());
+  d.line(rec("EOE", 3, ""));
+  ASSERT_EQ(d.out.size(), 1u);
+  EXPECT_EQ(d.out[0].records, 3u);
+  EXPECT_EQ(d.out[0].how, Completion::kEoe);
 }

@@ -31,7 +31,8 @@ constexpr const char* kUsage =
     "  --format F         events (raw records) or ecs (Auditd Manager documents)\n"
     "  --stats            one JSON line of counters on stderr at the end\n"
     "  --progress         a progress line on stderr (default: on a terminal, files > 64 MiB)\n"
-    "  --timeout-ms N     close an event without EOE after N ms of log time (default 2000)\n"
+    "  --timeout-ms N     close an event without EOE or PROCTITLE after N ms of log time\n"
+    "                     (default 2000)\n"
     "  --max-in-flight N  open events per worker before the oldest is forced out\n"
     "ecs format:\n"
     "  --passwd FILE      resolve uids from FILE instead of /etc/passwd (another host's logs)\n"
@@ -64,11 +65,13 @@ void print_stats(const pipeline::LogReadStats& rs, const reassembly::Counters& c
   w.key("eoe").unsigned_number(c.completed_eoe);
   w.key("standalone").unsigned_number(c.completed_standalone);
   w.key("timeout").unsigned_number(c.completed_timeout);
+  w.key("proctitle").unsigned_number(c.completed_proctitle);
   w.key("end_flush").unsigned_number(c.flushed_end);
   w.key("cap_evicted").unsigned_number(c.evicted_cap);
   w.end_object();
   w.key("late_records").unsigned_number(c.late_records);
   w.key("duplicate_records").unsigned_number(c.duplicate_records);
+  w.key("trailing_eoe").unsigned_number(c.trailing_eoe);
   w.key("serial_gaps").unsigned_number(rs.serial_gaps);
   w.key("blank_lines").unsigned_number(rs.blank_lines);
   w.key("bad_lines").begin_object();
@@ -100,6 +103,7 @@ void print_stats(const pipeline::LogReadStats& rs, const reassembly::Counters& c
 
 int replay_main(Args args) {
   pipeline::ShardConfig config;
+  config.reassembly.proctitle_closes = true;
   std::string format = "events";
   ecs::Options ecs_options;
   bool stats = false;

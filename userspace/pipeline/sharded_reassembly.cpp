@@ -181,6 +181,7 @@ struct ShardedReassembly::Worker {
       in.clock_ms = it.clock_ms;
       reassembler.add(in);
     }
+    reassembler.settle();
     for (auto [node, clock] : b.clocks) reassembler.advance(node, clock);
     if (b.final) reassembler.flush_all();
     auto& done = reassembler.completed();

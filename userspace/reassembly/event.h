@@ -16,6 +16,7 @@ enum class Completion : uint8_t {
   kEoe,         // the kernel's EOE record arrived
   kStandalone,  // user-space message(s) whose short window passed with no syscall record
   kTimeout,     // no new record within the time window (log time in replay, wall time live)
+  kProctitle,   // the PROCTITLE record arrived (replay: logs hold no EOE)
   kCapEvicted,  // forced out because too many events were in flight
   kEndFlush,    // end of input / shutdown
   kLate,        // a record for an event already emitted: emitted alone, marked late
@@ -83,6 +84,7 @@ struct Event {
   uint32_t node_length = 0;  // once text stops growing)
   std::string_view stable_node;  // the node when the first record was not copied
   uint8_t lane = 0;          // 0: normal window; 1: short window (user-space records only)
+  bool closing = false;      // its PROCTITLE arrived: closes at Reassembler::settle()
   Event* fifo_prev = nullptr;
   Event* fifo_next = nullptr;
 
@@ -92,6 +94,7 @@ struct Event {
     text.clear();
     records.clear();
     fifo_prev = fifo_next = nullptr;
+    closing = false;
   }
 };
 

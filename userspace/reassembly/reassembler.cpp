@@ -165,6 +165,7 @@ void Reassembler::append_record(Event* e, const Input& in) {
 
 void Reassembler::complete(Event* e, Completion how) {
   e->completion = how;
+  e->closing = false;  // settle() skips it
   e->node = !e->records.empty() && e->records[0].data
                 ? e->stable_node
                 : std::string_view(e->text).substr(e->node_offset, e->node_length);
@@ -172,6 +173,7 @@ void Reassembler::complete(Event* e, Completion how) {
     case Completion::kEoe: ++counters_.completed_eoe; break;
     case Completion::kStandalone: ++counters_.completed_standalone; break;
     case Completion::kTimeout: ++counters_.completed_timeout; break;
+    case Completion::kProctitle: ++counters_.completed_proctitle; break;
     case Completion::kCapEvicted: ++counters_.evicted_cap; break;
     case Completion::kEndFlush: ++counters_.flushed_end; break;
     case Completion::kLate: break;  // counted per record in late_records
@@ -194,6 +196,11 @@ void Reassembler::add(const Input& in) {
   auto it = open_.find(key);
   if (it == open_.end()) {
     if (recently_completed(key, in.header.time_ms())) {
+      if (type == record::kEoe && config_.proctitle_closes) {
+        // The end marker of an event closed at its PROCTITLE: nothing left to add.
+        ++counters_.trailing_eoe;
+        return;
+      }
       ++counters_.late_records;
       Event* e = open_event(in, key);
       append_record(e, in);
@@ -244,6 +251,10 @@ void Reassembler::add(const Input& in) {
     }
   }
   append_record(e, in);
+  if (type == record::kProctitle && config_.proctitle_closes && !e->closing) {
+    e->closing = true;
+    closing_.push_back(e);
+  }
   if (e->lane == 1 && !record::is_standalone(type)) {
     // The syscall records of a user-space message: a normal event from now on. Its clock
     // restarts at this record's so the normal FIFO stays in clock order.
@@ -275,7 +286,20 @@ void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
   }
 }
 
+void Reassembler::settle() {
+  // In PROCTITLE order, which is the events' order of completion, as with EOE.
+  for (Event* e : closing_) {
+    if (!e->closing) continue;  // closed since (EOE, window, cap), maybe reused: not ours
+    fifo_remove(e);
+    open_erase(key_of(e->node_id, e->serial));
+    remember(e);
+    complete(e, Completion::kProctitle);
+  }
+  closing_.clear();
+}
+
 void Reassembler::flush_all() {
+  settle();
   // Close in opening order so output stays stable: repeatedly take the oldest head.
   for (;;) {
     Event* oldest = nullptr;

@@ -34,6 +34,18 @@ struct Config {
   int64_t remember_ms = 10000;
   // ...and at most this many per reassembler (oldest forgotten first) to bound memory.
   size_t remembered_max = 1 << 20;
+  // A PROCTITLE record closes its event at the next settle() unless its EOE came first.
+  // The kernel writes PROCTITLE last of a syscall event, right before EOE
+  // (kernel/auditsc.c audit_log_exit), and auditd's logs hold no EOE records, so without
+  // this every event of a log waits out timeout_ms of log time, held in memory; libauparse
+  // closes at PROCTITLE too (au_check_events). Waiting for settle() (the pipeline calls it
+  // after each batch) lets an EOE right behind its PROCTITLE join as before, and keeps the
+  // outcome the same for any number of shards. A later EOE of a closed event is absorbed
+  // (counted in trailing_eoe: it carries nothing, and ECS documents never list it); any
+  // other record of a closed event is a late record, emitted alone.
+  // Replay turns it on; live keeps waiting for EOE, which the kernel always sends and
+  // which also covers records reordered by the kernel's retry queue.
+  bool proctitle_closes = false;
 };
 
 // One record handed to the reassembler. Views must stay valid for the call only (the
@@ -59,6 +71,8 @@ class Reassembler {
   void add(const Input& in);
   // The clock of a node moved to now_ms: close that node's events older than the window.
   void advance(uint32_t node_id, int64_t now_ms);
+  // Close the events whose PROCTITLE arrived since the last call (proctitle_closes).
+  void settle();
   // Close everything still open (end of input, shutdown).
   void flush_all();
 
@@ -93,6 +107,7 @@ class Reassembler {
   std::unordered_map<uint64_t, Event*> open_;
   std::vector<NodeFifo> fifos_;
   std::vector<Event*> completed_;
+  std::vector<Event*> closing_;  // PROCTITLE seen, not yet settled (may have closed since)
   std::vector<std::unique_ptr<Event>> storage_;
   std::vector<Event*> free_;
   // Recently completed keys: key -> event time (ms), and per node a FIFO of
