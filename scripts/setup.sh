@@ -15,6 +15,8 @@ packages=(
   g++ cmake ninja-build pkg-config git
   # BPF: clang -target bpf, bpftool (skeletons, vmlinux.h), libbpf + its link deps
   clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
+  # lld: links the ThinLTO build (CMakeLists.txt AUSPEX_LTO)
+  lld
   # libFuzzer runtime for clang -fsanitize=fuzzer
   libclang-rt-14-dev libfuzzer-14-dev
   # design-card libraries
