@@ -317,6 +317,7 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
   p99=$(grep -o '"latency_ms":{[^}]*' <<<"$final" | grep -o '"p99":[0-9.]*' | sed 's/.*://')
   enobufs=$(grep -o '"enobufs":[0-9]*' <<<"$final" | sed 's/.*://')
   dropped=$(grep -o '"dropped_records":[0-9]*' <<<"$final" | sed 's/.*://')
+  say "$kind: ticks on the reader thread (quiet): $(grep -o '"quiet_ticks":[0-9]*' <<<"$final" | sed 's/.*://')"
   received=$(grep -F "\"user\":{\"audit\":{\"id\":\"$auid\"}" "$d/out.ndjson" \
     | grep -cE '"syscall":"(execve|openat|exit_group)"' || true)
   written=$(wc -l <"$d/out.ndjson")

@@ -25,7 +25,9 @@ class StringSink final : public sinks::Sink {
   void write(std::string_view b) override { out.append(b); }
   uint64_t errors() const override { return 0; }
   uint64_t bytes_written() const override { return out.size(); }
+  bool may_stall() const override { return stalls; }
   std::string out;
+  bool stalls = true;  // false: like a regular file (quiet ticks write on the caller's thread)
 };
 
 struct Result {
@@ -344,3 +346,103 @@ TEST(Differential, EveryLineIsValidJson) {
 }
 
 }  // namespace
+
+// Quiet ticks (ShardConfig::quiet_ticks): a tick that finds the workers and the writer idle
+// runs on the caller's thread with each worker's state. Ticks of every size, some after a
+// pause (idle threads: quiet), some right after another (busy: threaded), runs of full
+// ticks (a flood: threaded), give the same bytes as one thread with the same tick
+// boundaries, and both kinds happen.
+TEST(Pipeline, QuietTicksOnTheCallersThreadGiveTheSameOutput) {
+  const std::string text = storm(11, 6000);
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+  }
+  auto run = [&](unsigned shards, bool quiet, bool file_like, uint64_t* quiet_ticks, uint64_t* ticks) {
+    pipeline::ShardConfig c;
+    c.shards = shards;
+    c.records_per_tick = 400;
+    c.max_queued_ticks = 64;
+    c.quiet_ticks = quiet;
+    Rig rig(c);
+    rig.sink.stalls = !file_like;
+    std::mt19937 rng(5);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      rig.reader.feed_line(lines[i]);
+      const bool flood = i > lines.size() / 3 && i < lines.size() / 2;  // full ticks only
+      if (!flood && rng() % 40 == 0) {
+        rig.pipe.tick();
+        if (rng() % 2 == 0) std::this_thread::sleep_for(std::chrono::microseconds(1500));
+      }
+    }
+    rig.reader.finish();
+    rig.pipe.finish();
+    if (quiet_ticks) *quiet_ticks = rig.pipe.quiet_ticks();
+    if (ticks) *ticks = rig.pipe.ticks_sent();
+    EXPECT_EQ(rig.pipe.events_written(), rig.pipe.counters().events);
+    return rig.sink.out;
+  };
+  const std::string ref = run(0, false, true, nullptr, nullptr);
+  ASSERT_FALSE(ref.empty());
+  for (bool file_like : {true, false}) {
+    for (unsigned shards : {1u, 2u, 3u}) {
+      uint64_t quiet = 0, ticks = 0;
+      const std::string got = run(shards, true, file_like, &quiet, &ticks);
+      EXPECT_TRUE(got == ref) << "output differs with " << shards << " shards and quiet ticks, file_like "
+                              << file_like;
+      if (!file_like) {
+        EXPECT_EQ(quiet, 0u) << "a sink that may stall (a pipe) was written on the caller's thread";
+        continue;
+      }
+      EXPECT_GT(quiet, 0u) << "no tick ran on the caller's thread";
+      EXPECT_LT(quiet + 5, ticks) << "the flood's full ticks ran on the caller's thread too";
+    }
+  }
+}
+
+TEST(Pipeline, NoQuietTicksUnlessAsked) {
+  pipeline::ShardConfig c;
+  c.shards = 2;
+  Rig rig(c);
+  rig.sink.stalls = false;  // a file: only the setting keeps ticks off the caller's thread
+  for (uint32_t serial = 1; serial <= 200; ++serial) {
+    rig.reader.feed_line("type=SYSCALL msg=audit(1700000000.000:" + std::to_string(serial) + "): syscall=2");
+    rig.pipe.tick();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  rig.reader.finish();
+  rig.pipe.finish();
+  EXPECT_EQ(rig.pipe.quiet_ticks(), 0u);
+  EXPECT_EQ(rig.pipe.events_written(), 200u);
+}
+
+// A flood (tick after full tick) goes to the worker threads after kBusyFullTicks in a row;
+// when it ebbs, ticks run quiet again.
+TEST(Pipeline, AFloodGoesToTheThreads) {
+  pipeline::ShardConfig c;
+  c.shards = 2;
+  c.records_per_tick = 100;
+  c.max_queued_ticks = 64;
+  c.quiet_ticks = true;
+  Rig rig(c);
+  rig.sink.stalls = false;  // a file
+  uint32_t serial = 1;
+  auto event = [&] {
+    const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial++) + "): ";
+    rig.reader.feed_line("type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2");
+    rig.reader.feed_line("type=EOE " + stamp);
+  };
+  for (int i = 0; i < 2500; ++i) event();  // 50 full ticks, no pause
+  EXPECT_LT(rig.pipe.quiet_ticks(), uint64_t{pipeline::ShardConfig::kBusyFullTicks});
+  const uint64_t during = rig.pipe.quiet_ticks();
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the threads catch up
+    event();
+    rig.pipe.tick();
+  }
+  EXPECT_GE(rig.pipe.quiet_ticks(), during + 15) << "ticks did not come back to the reader's thread";
+  rig.reader.finish();
+  rig.pipe.finish();
+  EXPECT_EQ(rig.pipe.events_written(), 2520u);
+}

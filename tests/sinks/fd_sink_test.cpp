@@ -62,4 +62,23 @@ TEST(FdSink, WriteErrorsAreCounted) {
   ::close(p[1]);
 }
 
+// The live reader writes quiet ticks itself only to sinks that cannot wait on a reader.
+TEST(FdSink, OnlyARegularFileNeverStalls) {
+  char path[] = "/tmp/auspex-fdsink-XXXXXX";
+  const int f = ::mkstemp(path);
+  ASSERT_GE(f, 0);
+  ::unlink(path);
+  EXPECT_FALSE(sinks::FdSink(f).may_stall());
+  ::close(f);
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  EXPECT_TRUE(sinks::FdSink(p[1]).may_stall());
+  ::close(p[0]);
+  ::close(p[1]);
+  const int null = ::open("/dev/null", O_WRONLY);
+  ASSERT_GE(null, 0);
+  EXPECT_TRUE(sinks::FdSink(null).may_stall()) << "a device is not a regular file";
+  ::close(null);
+}
+
 }  // namespace

@@ -1,6 +1,9 @@
 #include "sinks/rotating_file_sink.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -118,6 +121,25 @@ TEST_F(RotatingSinkParts, PiecesWrittenNowAndRotatedBetweenLines) {
     EXPECT_LE(t.size(), 100u) << e.path();
     EXPECT_EQ(t.back(), '\n') << e.path();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// `run --output FIFO` (a reader that may stop reading) may stall; a file does not.
+TEST_F(RotatingSink, MayStallOnlyWhenTheOutputIsNotAFile) {
+  auto file = sinks::RotatingFileSink::open(dir + "/out.ndjson", 1 << 20, 1);
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  EXPECT_FALSE(file.value()->may_stall());
+  const std::string fifo = dir + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // so the write open succeeds
+  ASSERT_GE(rd, 0);
+  auto pipe = sinks::RotatingFileSink::open(fifo, 1 << 20, 1);
+  ASSERT_TRUE(pipe.ok()) << pipe.error().message;
+  EXPECT_TRUE(pipe.value()->may_stall());
+  ::close(rd);
 }
 
 }  // namespace

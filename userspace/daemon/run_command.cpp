@@ -295,6 +295,9 @@ int run_main(Args args) {
   // full. Under a flood ticks fill up (1,024 records), which bounds memory at ~64k records
   // per worker.
   sc.max_queued_ticks = 64;
+  // Ticks are handled by the reader itself while it keeps up (no wake-up of workers and
+  // writer); under a flood the workers take them in parallel.
+  sc.quiet_ticks = true;
   sc.measure_latency = true;
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth ||
                      config.backpressure == Backpressure::kAuto;

@@ -43,6 +43,8 @@ std::string metrics_text(const Stats& s) {
   p.gauge("auspex_latency_p99_ms", "Event timestamp to write, 99th percentile.",
           static_cast<double>(s.pipe->latency_percentile(99)));
   p.gauge("auspex_queue_ticks", "Batches queued between pipeline stages.", static_cast<double>(s.pipe->queued_ticks()));
+  p.counter("auspex_quiet_ticks_total", "Batches joined, formatted and written on the reader thread.",
+            s.pipe->quiet_ticks());
   p.counter("auspex_dropped_records_total", "Records dropped at our queue (backpressure userspace).",
             s.pipe->dropped_records());
   p.counter("auspex_dropped_events_total", "Events that lost records at our queue.", s.pipe->dropped_events());
@@ -114,6 +116,7 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
   w.end_object();
   w.key("queue").begin_object();
   w.key("queued_ticks").unsigned_number(s.pipe->queued_ticks());
+  w.key("quiet_ticks").unsigned_number(s.pipe->quiet_ticks());
   w.key("dropped_records").unsigned_number(s.pipe->dropped_records());
   w.key("dropped_events").unsigned_number(s.pipe->dropped_events());
   w.end_object();

@@ -157,14 +157,20 @@ struct ShardedReassembly::Worker {
   std::atomic<uint64_t>* chunks_allocated = nullptr;  // the pipeline's counter
   std::thread thread;
   bool missed_tick = false;  // drop mode: a tick went by without a batch for this worker
+  // Batches handed to the thread (reader only) and, of those, the ones whose output the
+  // writer has written (release: the worker's and the writer's last touches of the state a
+  // quiet tick uses, reassembler to sink, happen before a reader that sees it equal).
+  uint64_t sent = 0;
+  std::atomic<uint64_t> written{0};
   mutable std::mutex stats_mu;
   reassembly::Counters stats;  // copied after each batch, read by counters()
   size_t open_events = 0;
 
   // emit hands over a full piece of this tick's output and returns an empty bundle for the
-  // rest (threads: to the writer's queue; inline: written at once).
+  // rest (threads: to the writer's queue; inline: written at once). pieces false: the whole
+  // tick stays in one bundle (a quiet tick, merged with the other workers' afterwards).
   template <typename Emit>
-  void process(Batch& b, Bundle*& bundle, Emit&& emit) {
+  void process(Batch& b, Bundle*& bundle, Emit&& emit, bool pieces = true) {
     for (const auto& it : b.items) {
       reassembly::Input in;
       in.header = it.header;
@@ -190,7 +196,7 @@ struct ShardedReassembly::Worker {
     });
     bundle->clear(chunk_pool);
     for (reassembly::Event* e : done) {
-      if (!bundle->docs.empty() && bundle->full()) {
+      if (pieces && !bundle->docs.empty() && bundle->full()) {
         bundle->tick = b.tick;
         bundle->final = b.final;  // the writer knows a worker's last tick by its first piece
         bundle->more = true;
@@ -344,8 +350,20 @@ void ShardedReassembly::add_document(std::string json_line) {
   pending_docs_.push_back(std::move(json_line));
 }
 
+bool ShardedReassembly::threads_idle() const {
+  for (const auto& w : workers_)
+    if (w->written.load(std::memory_order_acquire) != w->sent) return false;
+  return true;
+}
+
 void ShardedReassembly::send_tick(bool final) {
   if (finished_) return;
+  // The final tick always goes to the threads: it is what ends them.
+  full_ticks_in_row_ = records_in_tick_ >= config_.records_per_tick ? full_ticks_in_row_ + 1 : 0;
+  // The caller (the live reader) must never wait on a reader of the output (a pipe): with a
+  // sink that may stall, the writer thread does all writing.
+  const bool quiet = config_.shards > 0 && config_.quiet_ticks && !final && !sink_.may_stall() &&
+                     full_ticks_in_row_ < ShardConfig::kBusyFullTicks && threads_idle();
   std::vector<Bundle*> inline_bundles;
   for (auto& w : workers_) {
     if (!w->current) {
@@ -372,7 +390,14 @@ void ShardedReassembly::send_tick(bool final) {
     }
     b->tick = tick_no_;
     b->final = final;
-    if (config_.shards == 0) {
+    if (quiet) {
+      // This worker's thread is idle (threads_idle): its state is the caller's for now.
+      Bundle* bundle;
+      w->free_bundles.take(bundle);
+      w->process(*b, bundle, [](Bundle* piece) { return piece; }, false);
+      b->clear();
+      inline_bundles.push_back(bundle);
+    } else if (config_.shards == 0) {
       Bundle* bundle;
       w->free_bundles.take(bundle);
       w->process(*b, bundle, [&](Bundle* piece) {
@@ -385,6 +410,7 @@ void ShardedReassembly::send_tick(bool final) {
       b->clear();
       inline_bundles.push_back(bundle);
     } else {
+      ++w->sent;
       w->in.enqueue(b);
       w->current = nullptr;
       if (!final) {
@@ -396,13 +422,16 @@ void ShardedReassembly::send_tick(bool final) {
   if (config_.shards == 0) {
     write_bundles(inline_bundles, false);
     if (!final) sink_.flush();  // as writer_loop does when its queues are empty
+  } else if (quiet) {
+    write_bundles(inline_bundles, false, true);  // every earlier tick is out: straight to the kernel
+    quiet_ticks_.fetch_add(1, std::memory_order_relaxed);
   }
   clocks_.clear();
   records_in_tick_ = 0;
   ++tick_no_;
 }
 
-void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles, bool follow) {
+void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles, bool follow, bool now) {
   // k-way merge by first record index; k is the worker count (small), so a linear pick.
   // Documents next to each other in one bundle are written as one piece. A bundle that
   // says more follows is swapped for the worker's next piece once merged (follow: the
@@ -441,7 +470,8 @@ void ShardedReassembly::write_bundles(std::vector<Bundle*>& bundles, bool follow
   if (!parts_.empty()) {
     // Live, the writer flushes whenever nothing else waits (see writer_loop): then the
     // documents go to the kernel straight from the bundles, not copied into the sink first.
-    bool waiting = !follow;
+    // now: a quiet tick, written and flushed at once.
+    bool waiting = !follow && !now;
     for (const auto& w : workers_) waiting = waiting || w->out.size_approx() > 0;
     if (waiting) sink_.write_parts(parts_.data(), parts_.size());
     else sink_.write_parts_now(parts_.data(), parts_.size());
@@ -480,9 +510,11 @@ void ShardedReassembly::writer_loop() {
   // mix neighbouring ticks; each worker's output stays in order and nothing is left behind:
   // the loop ends only when every worker has delivered its final bundle.
   std::vector<Bundle*> bundles;
+  std::vector<size_t> round;  // the workers whose batch this round writes
   std::vector<bool> done(workers_.size(), false);
   size_t remaining = workers_.size();
   while (remaining) {
+    round.clear();
     for (size_t i = 0; i < workers_.size(); ++i) {
       if (done[i]) continue;
       Bundle* b;
@@ -492,6 +524,7 @@ void ShardedReassembly::writer_loop() {
         --remaining;
       }
       bundles.push_back(b);
+      round.push_back(i);
     }
     write_bundles(bundles, true);
     // Nothing more waiting: hand what the sink buffered to the kernel now. Live, a document
@@ -500,6 +533,8 @@ void ShardedReassembly::writer_loop() {
     bool more = false;
     for (const auto& w : workers_) more = more || w->out.size_approx() > 0;
     if (!more) sink_.flush();
+    // Last: after this the reader may run a quiet tick, which uses the sink and parts_.
+    for (size_t i : round) workers_[i]->written.fetch_add(1, std::memory_order_release);
   }
   sink_.flush();
 }

@@ -43,6 +43,18 @@ struct ShardConfig {
   // Live: record, per document, the time from the kernel's event timestamp to the write
   // (latency_percentile()). Meaningless in replay (log time), so off by default.
   bool measure_latency = false;
+  // Quiet ticks run on the caller's thread: a tick that finds every earlier one written
+  // is joined, formatted and written by the caller itself, each worker's state in turn (the
+  // worker threads are idle then), instead of waking N workers and the writer. At a few
+  // thousand events/s those wake-ups, and the cold caches each woken thread meets, were
+  // most of live's CPU (bench/README.md). Once kBusyFullTicks ticks in a row filled up to
+  // records_per_tick (records keep waiting: a flood, not a burst), ticks go to the threads,
+  // in parallel, until one is not full. The output is the same either way. Only for a
+  // sink that cannot stall (Sink::may_stall, a regular file): the caller must never wait on
+  // a reader of the output, a pipe nobody reads.
+  // Off in replay, whose ticks are all full.
+  bool quiet_ticks = false;
+  static constexpr unsigned kBusyFullTicks = 4;
 };
 
 class ShardedReassembly {
@@ -83,6 +95,10 @@ class ShardedReassembly {
   uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
   // Ticks queued to workers but not yet written (a measure of how far behind output is).
   size_t queued_ticks() const;
+  // Ticks ended so far (reader thread, or after finish()).
+  uint64_t ticks_sent() const { return tick_no_; }
+  // Ticks run on the caller's thread (ShardConfig::quiet_ticks).
+  uint64_t quiet_ticks() const { return quiet_ticks_.load(std::memory_order_relaxed); }
   size_t in_flight() const;
   // Documents given to add_document that the next tick will carry.
   bool has_pending_documents() const { return !pending_docs_.empty(); }
@@ -95,8 +111,9 @@ class ShardedReassembly {
   struct Bundle;
   struct Worker;
   void send_tick(bool final);
+  bool threads_idle() const;
   void writer_loop();
-  void write_bundles(std::vector<Bundle*>& bundles, bool follow);
+  void write_bundles(std::vector<Bundle*>& bundles, bool follow, bool now = false);
   void release_bundle(Bundle* b);
 
   ShardConfig config_;
@@ -105,6 +122,7 @@ class ShardedReassembly {
   std::vector<std::pair<uint32_t, int64_t>> clocks_;  // node clocks changed this tick
   std::vector<int64_t> node_clock_;
   size_t records_in_tick_ = 0;
+  unsigned full_ticks_in_row_ = 0;
   uint64_t tick_no_ = 0;
   bool finished_ = false;
   std::thread writer_;
@@ -118,6 +136,7 @@ class ShardedReassembly {
   std::atomic<uint64_t> documents_injected_{0};
   std::atomic<uint64_t> extra_pieces_{0};
   std::atomic<uint64_t> chunks_allocated_{0};
+  std::atomic<uint64_t> quiet_ticks_{0};
   std::vector<std::string> pending_docs_;  // reader thread: for the next tick
   void remember_dropped(uint64_t key);
   std::unordered_set<uint64_t> dropped_keys_;  // reader thread only

@@ -1,5 +1,6 @@
 #include "sinks/fd_sink.h"
 
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -8,6 +9,12 @@
 #include <vector>
 
 namespace sinks {
+
+FdSink::FdSink(int fd, size_t buffer_size) : fd_(fd), limit_(buffer_size) {
+  buffer_.reserve(buffer_size);
+  struct stat st;
+  may_stall_ = !(::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode));
+}
 
 void FdSink::write(std::string_view bytes) {
   if (buffer_.size() + bytes.size() > limit_) flush();

@@ -23,6 +23,7 @@ class RotatingFileSink final : public Sink {
   uint64_t errors() const override { return errors_ + (out_ ? out_->errors() : 0); }
   uint64_t bytes_written() const override { return total_; }
   uint64_t rotations() const { return rotations_; }
+  bool may_stall() const override { return !out_ || out_->may_stall(); }
 
  private:
   RotatingFileSink(std::string path, uint64_t max_bytes, uint32_t keep)

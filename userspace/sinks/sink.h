@@ -23,6 +23,10 @@ class Sink {
     flush();
   }
   virtual void flush() {}
+  // Whether a write can wait on someone else indefinitely (a pipe or socket nobody reads, a
+  // terminal): a caller that must never block, the live reader, then leaves writing to a
+  // thread of its own. A regular file's writes only wait on the disk.
+  virtual bool may_stall() const { return true; }
   virtual uint64_t errors() const = 0;
   virtual uint64_t bytes_written() const = 0;
 };
