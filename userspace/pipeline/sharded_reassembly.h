@@ -6,7 +6,8 @@
 // writer takes tick t from every worker and merges the bundles by each event's first
 // record index. So the output is the same byte for byte for any number of workers
 // (as long as the in-flight cap is not hit), and the single-thread path (shards = 0)
-// is the reference the sharded one is tested against.
+// is the reference the sharded one is tested against. Live, a quiet tick runs on the
+// reader's thread with the workers' state while their threads idle (quiet_ticks).
 //
 // Memory is bounded: each worker has a fixed pool of batches and bundles; the reader
 // blocks when a worker is max_queued_ticks behind, the worker when the writer is.
