@@ -296,7 +296,10 @@ int run_main(Args args) {
   // per worker.
   sc.max_queued_ticks = 64;
   // Ticks are handled by the reader itself while it keeps up (no wake-up of workers and
-  // writer); under a flood the workers take them in parallel.
+  // writer); under a flood the workers take them in parallel. The reader may then also wait
+  // for the process tree to learn of an event's new process (session metadata: up to its
+  // max wait, normally microseconds, the BPF event coming first); the 32 MiB socket buffer
+  // holds what arrives meanwhile.
   sc.quiet_ticks = true;
   sc.measure_latency = true;
   sc.drop_when_full = config.backpressure == Backpressure::kUserspace || config.backpressure == Backpressure::kBoth ||
