@@ -195,6 +195,37 @@ TEST_F(AuditKernelTest, UnicastReceivesExecEventWithKey) {
   EXPECT_EQ(diff_from_rest(rest_), "");
 }
 
+// Long records (a ~6 KB EXECVE) arrive whole, in one piece, next to short ones.
+TEST_F(AuditKernelTest, LongRecordArrivesWhole) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  ASSERT_TRUE(src->install(rules).ok());
+  const std::string arg(6000, 'x');  // one EXECVE record of ~6 KB: past the head
+  for (int i = 0; i < 3; ++i) {
+    pid_t p = ::fork();
+    if (p == 0) {
+      ::execl("/bin/true", "/bin/true", arg.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int st;
+    ::waitpid(p, &st, 0);
+  }
+  std::vector<Record> recs, ev;
+  ASSERT_TRUE(receive_until(*src, recs, [&](auto& r) {
+    int whole = 0;
+    for (const auto& x : r) whole += x.type == AUDIT_EXECVE && x.text.find("a1=\"" + arg + "\"") != std::string::npos;
+    return whole >= 3;
+  })) << recs.size() << " records, not three whole long EXECVE records";
+  for (const auto& r : recs) {
+    EXPECT_EQ(r.text.find('\0'), std::string::npos) << r.type;
+    EXPECT_EQ(r.text.rfind("audit(", 0), 0u) << r.text.substr(0, 80);
+  }
+  EXPECT_EQ(src->counters().malformed.load(), 0u);
+  ASSERT_TRUE(src->restore().ok());
+  EXPECT_EQ(diff_from_rest(rest_), "");
+}
+
 // Kernel quirk proved on the wire: a unicast record's nlmsg_len is the payload length, 16
 // bytes less than recv() returned; the multicast copy of the same record is correct.
 TEST_F(AuditKernelTest, UnicastNlmsgLenIsPayloadOnly) {
