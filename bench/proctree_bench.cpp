@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "proctree/ecs_json.h"
 #include "proctree/tree.h"
 
 namespace {
@@ -112,6 +113,34 @@ size_t heap_in_use() {
 
 // 100 k live processes, each with its own image (exec'd, 3 args, a cwd): the README's
 // memory figure.
+// The session members of one process (itself, parent, three leaders) as JSON: what each
+// document of a new process costs (SessionEnricher caches it for the process's next events).
+void BM_RenderSessionMembers(benchmark::State& state) {
+  proctree::ProcessTree t;
+  seed(t);
+  Workload w = build(1, 1000);
+  t.apply(w.events[0]);
+  t.apply(w.events[1]);
+  const auto info = t.lookup(1000);
+  if (!info) {
+    state.SkipWithError("process 1000 not in the tree");
+    return;
+  }
+  proctree::HostClock clock;
+  clock.pidns_inode = 4026531836ull;
+  clock.boot_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  clock.btime_s = 1718000000;
+  clock.ticks_per_s = 100;
+  std::string members, parent;
+  for (auto _ : state) {
+    proctree::render_session_members(*info, clock, members, parent);
+    benchmark::DoNotOptimize(members.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.counters["bytes"] = static_cast<double>(members.size() + parent.size());
+}
+BENCHMARK(BM_RenderSessionMembers);
+
 void BM_Memory100kLive(benchmark::State& state) {
   for (auto _ : state) {
     Workload w = build(100'000, 1000);  // the input is not the tree: built before measuring

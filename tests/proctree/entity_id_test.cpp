@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdint>
+#include <string>
+
 #include "proctree/entity_id.h"
 
 namespace proctree {
@@ -9,6 +13,21 @@ namespace {
 TEST(EntityId, SessionViewVector) {  // SESSION_VIEW.md §2
   EXPECT_EQ(entity_id(4026531836ull, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 1002, 1718000000),
             "NDAyNjUzMTgzNl9fMGExYjJjM2QtNGU1Zi00YTZiLThjN2QtOWUwZjFhMmIzYzRkX18xMDAyX18xNzE4MDAwMDAw");
+}
+
+// The text before base64, built the plain way: extreme numbers and a boot id longer than
+// the stack buffer give the same id.
+TEST(EntityId, SameAsThePlainConcatenation) {
+  auto plain = [](uint64_t ns, const std::string& boot, int32_t pid, int64_t start) {
+    return base64_encode(std::to_string(ns) + "__" + boot + "__" + std::to_string(pid) + "__" + std::to_string(start));
+  };
+  const std::string uuid = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  const std::string long_boot(300, 'z');
+  for (const std::string& boot : {uuid, long_boot, std::string()}) {
+    EXPECT_EQ(entity_id(UINT64_MAX, boot, INT32_MIN, INT64_MIN), plain(UINT64_MAX, boot, INT32_MIN, INT64_MIN));
+    EXPECT_EQ(entity_id(0, boot, 0, 0), plain(0, boot, 0, 0));
+    EXPECT_EQ(entity_id(4026531836ull, boot, 1, INT64_MAX), plain(4026531836ull, boot, 1, INT64_MAX));
+  }
 }
 
 TEST(EntityId, Base64Padding) {

@@ -6,8 +6,11 @@
 namespace proctree {
 namespace {
 
-std::string rfc3339(int64_t unix_ms) {
-  std::string s;
+// A view of this thread's buffer, valid until the next call: written into the JSON at once,
+// without a heap string per timestamp (four per document of a new process).
+std::string_view rfc3339(int64_t unix_ms) {
+  thread_local std::string s;
+  s.clear();
   core::append_rfc3339_ms(s, unix_ms / 1000, static_cast<uint32_t>(unix_ms % 1000));
   return s;
 }
@@ -52,6 +55,7 @@ void render_session_members(const ProcessInfo& info, const HostClock& clock, std
                             std::string& parent_members) {
   members.clear();
   parent_members.clear();
+  members.reserve(2048);  // the process and three leaders: one allocation, not a doubling series
   core::JsonWriter w(members);
   w.begin_object();
   write_process_fields(w, info.self, clock, /*audit_fields=*/false);
@@ -64,13 +68,16 @@ void render_session_members(const ProcessInfo& info, const HostClock& clock, std
   write_leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
   write_leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
   w.end_object();
-  members = members.substr(1, members.size() - 2);
+  // The members without the object's braces, trimmed in place.
+  members.pop_back();
+  members.erase(0, 1);
   if (info.has_parent) {
     core::JsonWriter pw(parent_members);
     pw.begin_object();
     write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
     pw.end_object();
-    parent_members = parent_members.substr(1, parent_members.size() - 2);
+    parent_members.pop_back();
+    parent_members.erase(0, 1);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -13,37 +14,53 @@ namespace proctree {
 std::string base64_encode(std::string_view in) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
+  // Sized once and written through a pointer: every document with session metadata carries
+  // several of these (the process and each of its leaders).
+  std::string out((in.size() + 2) / 3 * 4, '\0');
+  char* o = out.data();
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
+    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    *o++ = kAlphabet[(v >> 18) & 63];
+    *o++ = kAlphabet[(v >> 12) & 63];
+    *o++ = kAlphabet[(v >> 6) & 63];
+    *o++ = kAlphabet[v & 63];
   }
-  size_t rest = in.size() - i;
+  const size_t rest = in.size() - i;
   if (rest) {
     uint32_t v = uint8_t(in[i]) << 16;
     if (rest == 2) v |= uint8_t(in[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
+    *o++ = kAlphabet[(v >> 18) & 63];
+    *o++ = kAlphabet[(v >> 12) & 63];
+    *o++ = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    *o++ = '=';
   }
   return out;
 }
 
 std::string entity_id(uint64_t pidns_inode, std::string_view boot_id, int32_t pid, int64_t start_s) {
-  std::string s = std::to_string(pidns_inode);
-  s += "__";
-  s += boot_id;
-  s += "__";
-  s += std::to_string(pid);
-  s += "__";
-  s += std::to_string(start_s);
-  return base64_encode(s);
+  // "<pidns inode>__<boot id>__<pid>__<start s>" in a stack buffer (a boot id is a 36-byte
+  // UUID; any length fits the string fallback), then base64: one allocation, not five.
+  char stack[256];
+  std::string heap;
+  char* buf = stack;
+  const size_t room = 3 * 20 + 3 * 2 + boot_id.size();
+  if (room > sizeof stack) {
+    heap.resize(room);
+    buf = heap.data();
+  }
+  char* p = std::to_chars(buf, buf + room, pidns_inode).ptr;
+  *p++ = '_';
+  *p++ = '_';
+  if (!boot_id.empty()) std::memcpy(p, boot_id.data(), boot_id.size());
+  p += boot_id.size();
+  *p++ = '_';
+  *p++ = '_';
+  p = std::to_chars(p, buf + room, pid).ptr;
+  *p++ = '_';
+  *p++ = '_';
+  p = std::to_chars(p, buf + room, start_s).ptr;
+  return base64_encode(std::string_view(buf, static_cast<size_t>(p - buf)));
 }
 
 core::Result<HostClock> read_host_clock() {
