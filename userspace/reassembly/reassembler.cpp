@@ -216,16 +216,7 @@ void Reassembler::add(const Input& in) {
       return;
     }
     if (open_.size() >= config_.max_in_flight) {
-      // Force out the oldest open event (lowest first_index over the node FIFOs).
-      Event* oldest = nullptr;
-      for (auto& f : fifos_)
-        if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
-      if (oldest) {
-        fifo_remove(oldest);
-        open_erase(key_of(oldest->node_id, oldest->serial));
-        remember(oldest);
-        complete(oldest, Completion::kCapEvicted);
-      }
+      if (Event* oldest = oldest_open()) close_open(oldest, Completion::kCapEvicted);
     }
     append_record(e, in);
     e->lane = record::is_standalone(type) && config_.standalone_timeout_ms < config_.timeout_ms;
@@ -276,24 +267,15 @@ void Reassembler::advance(uint32_t node_id, int64_t now_ms) {
     const int64_t window = lane ? config_.standalone_timeout_ms : config_.timeout_ms;
     // Each FIFO is in clock order (clocks never run backwards per node), so stopping at
     // the first event still inside its window closes exactly the expired ones.
-    while (f.head && now_ms - f.head->clock_ms >= window) {
-      Event* e = f.head;
-      fifo_remove(e);
-      open_erase(key_of(e->node_id, e->serial));
-      remember(e);
-      complete(e, lane ? Completion::kStandalone : Completion::kTimeout);
-    }
+    while (f.head && now_ms - f.head->clock_ms >= window)
+      close_open(f.head, lane ? Completion::kStandalone : Completion::kTimeout);
   }
 }
 
 void Reassembler::settle() {
   // In PROCTITLE order, which is the events' order of completion, as with EOE.
   for (Event* e : closing_) {
-    if (!e->closing) continue;  // closed since (EOE, window, cap), maybe reused: not ours
-    fifo_remove(e);
-    open_erase(key_of(e->node_id, e->serial));
-    remember(e);
-    complete(e, Completion::kProctitle);
+    if (e->closing) close_open(e, Completion::kProctitle);  // else closed since (EOE, window, cap)
   }
   closing_.clear();
 }
@@ -301,16 +283,23 @@ void Reassembler::settle() {
 void Reassembler::flush_all() {
   settle();
   // Close in opening order so output stays stable: repeatedly take the oldest head.
-  for (;;) {
-    Event* oldest = nullptr;
-    for (auto& f : fifos_)
-      if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
-    if (!oldest) break;
-    fifo_remove(oldest);
-    open_erase(key_of(oldest->node_id, oldest->serial));
-    remember(oldest);
-    complete(oldest, Completion::kEndFlush);
-  }
+  while (Event* oldest = oldest_open()) close_open(oldest, Completion::kEndFlush);
+}
+
+// The open event with the lowest first_index: the oldest head over the node FIFOs.
+Event* Reassembler::oldest_open() const {
+  Event* oldest = nullptr;
+  for (const auto& f : fifos_)
+    if (f.head && (!oldest || f.head->first_index < oldest->first_index)) oldest = f.head;
+  return oldest;
+}
+
+// Closes an open event: out of its FIFO and the open map, remembered, completed.
+void Reassembler::close_open(Event* e, Completion how) {
+  fifo_remove(e);
+  open_erase(key_of(e->node_id, e->serial));
+  remember(e);
+  complete(e, how);
 }
 
 }  // namespace reassembly

@@ -96,6 +96,8 @@ class Reassembler {
   Event* open_event(const Input& in, uint64_t key);
   void append_record(Event* e, const Input& in);
   void complete(Event* e, Completion how);
+  void close_open(Event* e, Completion how);
+  Event* oldest_open() const;
   void remember(const Event* e);
   bool recently_completed(uint64_t key, int64_t time_ms) const;
   void fifo_push(Event* e);
