@@ -390,23 +390,23 @@ void ShardedReassembly::send_tick(bool final) {
     }
     b->tick = tick_no_;
     b->final = final;
-    if (quiet) {
-      // This worker's thread is idle (threads_idle): its state is the caller's for now.
+    if (quiet || config_.shards == 0) {
+      // On the caller's thread (a quiet tick: this worker's thread is idle, threads_idle, so
+      // its state is the caller's for now).
       Bundle* bundle;
       w->free_bundles.take(bundle);
-      w->process(*b, bundle, [](Bundle* piece) { return piece; }, false);
-      b->clear();
-      inline_bundles.push_back(bundle);
-    } else if (config_.shards == 0) {
-      Bundle* bundle;
-      w->free_bundles.take(bundle);
-      w->process(*b, bundle, [&](Bundle* piece) {
-        std::vector<Bundle*> one{piece};
-        write_bundles(one, false);  // one worker: nothing to merge with
-        Bundle* next;
-        w->free_bundles.take(next);
-        return next;
-      });
+      if (quiet) {
+        // Whole, merged with the other workers' bundles below.
+        w->process(*b, bundle, [](Bundle* piece) { return piece; }, false);
+      } else {
+        w->process(*b, bundle, [&](Bundle* piece) {
+          std::vector<Bundle*> one{piece};
+          write_bundles(one, false);  // one worker: nothing to merge with
+          Bundle* next;
+          w->free_bundles.take(next);
+          return next;
+        });
+      }
       b->clear();
       inline_bundles.push_back(bundle);
     } else {
