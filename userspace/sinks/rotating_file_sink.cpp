@@ -80,26 +80,21 @@ void RotatingFileSink::write(std::string_view bytes) {
   }
 }
 
-void RotatingFileSink::write_parts(const std::string_view* parts, size_t n) {
-  size_t bytes = 0;
-  for (size_t i = 0; i < n; ++i) bytes += parts[i].size();
-  if (!out_ || (max_ && current_ + bytes > max_)) {
-    Sink::write_parts(parts, n);  // piece by piece: rotation cuts between lines
-    return;
-  }
-  out_->write_parts(parts, n);
-  current_ += bytes;
-  total_ += bytes;
-}
+void RotatingFileSink::write_parts(const std::string_view* parts, size_t n) { write_batch(parts, n, false); }
 
-void RotatingFileSink::write_parts_now(const std::string_view* parts, size_t n) {
+void RotatingFileSink::write_parts_now(const std::string_view* parts, size_t n) { write_batch(parts, n, true); }
+
+void RotatingFileSink::write_batch(const std::string_view* parts, size_t n, bool now) {
   size_t bytes = 0;
   for (size_t i = 0; i < n; ++i) bytes += parts[i].size();
   if (!out_ || (max_ && current_ + bytes > max_)) {
-    Sink::write_parts_now(parts, n);
+    // Piece by piece: rotation cuts between lines.
+    if (now) Sink::write_parts_now(parts, n);
+    else Sink::write_parts(parts, n);
     return;
   }
-  out_->write_parts_now(parts, n);
+  if (now) out_->write_parts_now(parts, n);
+  else out_->write_parts(parts, n);
   current_ += bytes;
   total_ += bytes;
 }

@@ -30,6 +30,9 @@ class RotatingFileSink final : public Sink {
       : path_(std::move(path)), max_(max_bytes), keep_(keep) {}
   core::Result<void> open_file();
   void rotate();
+  // write_parts (now: write_parts_now): whole to the file sink unless the batch needs a
+  // rotation.
+  void write_batch(const std::string_view* parts, size_t n, bool now);
 
   std::string path_;
   uint64_t max_;
