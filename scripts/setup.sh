@@ -3,7 +3,9 @@
 # and builds into build/. Idempotent: packages already present are not touched, and a
 # configured build tree is only rebuilt.
 #
-#   scripts/setup.sh            install + configure + build (Release with debug info)
+#   scripts/setup.sh            install + configure + build (Release with debug info,
+#                               profile-guided: scripts/pgo.sh trains the profile first)
+#   AUSPEX_PGO=0 scripts/setup.sh          the same without profile-guided optimization
 #   AUSPEX_BUILD_TYPE=Debug scripts/setup.sh
 #   AUSPEX_SKIP_BUILD=1 scripts/setup.sh   install packages only
 set -euo pipefail
@@ -50,11 +52,19 @@ fi
 [ "${AUSPEX_SKIP_BUILD:-0}" = 1 ] && exit 0
 
 build_dir=${AUSPEX_BUILD_DIR:-$here/build}
+build_type=${AUSPEX_BUILD_TYPE:-RelWithDebInfo}
 if [ ! -f "$build_dir/build.ninja" ]; then
+  # An optimized build is profile-guided (scripts/pgo.sh: ~1 minute of instrumented build
+  # and training first; bench/README.md has the effect). AUSPEX_PGO=0 skips it.
+  pgo=()
+  if [ "${AUSPEX_PGO:-1}" = 1 ] && [[ $build_type =~ ^(Release|RelWithDebInfo)$ ]]; then
+    echo "setup.sh: training the PGO profile (scripts/pgo.sh)" >&2
+    pgo=(-DAUSPEX_PGO_PROFILE="$("$here/scripts/pgo.sh" "$build_dir/pgo")")
+  fi
   # clang for everything: the BPF objects need it and libFuzzer exists only there.
   cmake -S "$here" -B "$build_dir" -G Ninja \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE="${AUSPEX_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+    -DCMAKE_BUILD_TYPE="$build_type" "${pgo[@]}" >/dev/null
 fi
 # Fuzz targets are built too (EXCLUDE_FROM_ALL twins are pulled in by them).
 cmake --build "$build_dir" -- -j"$(nproc)" >/dev/null || cmake --build "$build_dir" -- -j1
