@@ -195,7 +195,9 @@ TEST(Pipeline, SmallTicksReuseTheSameOutputChunks) {
     if (serial % 8 == 0) {
       pipe.tick();
       // A live reader waits for records between ticks: the workers and the writer keep up.
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      // Waits for this tick's output rather than a fixed time, which a loaded machine (the
+      // suite runs two tests at once) can overrun.
+      for (int i = 0; i < 5000 && !pipe.threads_idle(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
   reader.finish();

@@ -101,6 +101,9 @@ class ShardedReassembly {
   // Ticks run on the caller's thread (ShardConfig::quiet_ticks).
   uint64_t quiet_ticks() const { return quiet_ticks_.load(std::memory_order_relaxed); }
   size_t in_flight() const;
+  // Every batch sent to a worker so far has been written (the workers and the writer have
+  // caught up). Reader thread only.
+  bool threads_idle() const;
   // Documents given to add_document that the next tick will carry.
   bool has_pending_documents() const { return !pending_docs_.empty(); }
   // Milliseconds from event timestamp to write at percentile p (0..100), over every
@@ -112,7 +115,6 @@ class ShardedReassembly {
   struct Bundle;
   struct Worker;
   void send_tick(bool final);
-  bool threads_idle() const;
   void writer_loop();
   void write_bundles(std::vector<Bundle*>& bundles, bool follow, bool now = false);
   void release_bundle(Bundle* b);
