@@ -1,6 +1,9 @@
 // The NDJSON shape of `auspex proctree` (SESSION_VIEW.md §1 names), on the fixture.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
+
 #include "proctree/ecs_json.h"
 #include "session_fixture.h"
 
@@ -57,6 +60,85 @@ TEST(EcsJson, EndHasExitCodeAndNoTtyWithoutOne) {
   EXPECT_NE(out.find(R"("exit_code":7)"), std::string::npos);
   EXPECT_EQ(out.find(R"("tty")"), std::string::npos);
   EXPECT_NE(out.find(R"("interactive":false)"), std::string::npos);
+}
+
+// Leaders come from a per-thread cache when every input of their rendering is the same: a
+// process of an ssh session, then the same with one input of a leader (or of the process,
+// or of the clock) changed at a time, rendered from the cache each time right after the
+// unchanged one, must equal a rendering without the cache. An input the cache did not
+// compare would give the unchanged leader's bytes here.
+TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
+  auto image = [](std::string exe, std::vector<std::string> args) {
+    auto i = std::make_shared<Image>();
+    i->executable = exe;
+    i->name = exe.substr(exe.rfind('/') + 1);
+    i->args = std::move(args);
+    i->cwd = "/home/u";
+    return std::shared_ptr<const Image>(i);
+  };
+  ProcessInfo base;
+  base.self.key = {1003, 1200};
+  base.self.euid = base.self.egid = 1000;
+  base.self.tty_major = 136;
+  base.self.image = image("/bin/ls", {"ls", "-l"});
+  base.self.entry_type = EntryType::kSshd;
+  base.has_parent = base.has_group_leader = base.has_session_leader = base.has_entry_leader = true;
+  base.parent.key = {1002, 1002};
+  base.parent.euid = base.parent.egid = 1000;
+  base.parent.image = image("/bin/bash", {"-bash"});
+  base.group_leader = base.self;
+  base.session_leader = base.parent;
+  base.session_leader.tty_major = 136;
+  base.entry_leader.key = {1001, 0};  // start tick 0: its start is written while its ids are known
+  base.entry_leader.image = image("/usr/sbin/sshd", {"sshd: u [priv]"});
+  base.entry_leader.entry_source_ip = "192.0.2.7";
+  const HostClock clock = clock_vector();
+
+  using Change = std::function<void(ProcessInfo&, HostClock&)>;
+  const std::vector<std::pair<const char*, Change>> changes = {
+      {"none", [](ProcessInfo&, HostClock&) {}},
+      {"leader image", [&](ProcessInfo& i, HostClock&) { i.session_leader.image = image("/bin/zsh", {"zsh"}); }},
+      {"leader image, same path", [&](ProcessInfo& i, HostClock&) { i.entry_leader.image = image("/usr/sbin/sshd", {"sshd: v"}); }},
+      {"leader euid", [](ProcessInfo& i, HostClock&) { i.session_leader.euid = 0; }},
+      {"leader egid, session", [](ProcessInfo& i, HostClock&) { i.session_leader.egid = 0; }},
+      {"leader egid", [](ProcessInfo& i, HostClock&) { i.entry_leader.egid = 5; }},
+      {"leader tty", [](ProcessInfo& i, HostClock&) { i.session_leader.tty_major = 0; }},
+      {"leader ids unknown", [](ProcessInfo& i, HostClock&) { i.entry_leader.ids_known = false; }},
+      {"leader start", [](ProcessInfo& i, HostClock&) { i.session_leader.key.start_ticks = 999; }},
+      {"leader pid", [](ProcessInfo& i, HostClock&) { i.entry_leader.key.pid = 1000; }},
+      {"source ip", [](ProcessInfo& i, HostClock&) { i.entry_leader.entry_source_ip = "198.51.100.1"; }},
+      {"entry type", [](ProcessInfo& i, HostClock&) { i.self.entry_type = EntryType::kTerminal; }},
+      {"same as process", [](ProcessInfo& i, HostClock&) { i.self.key = i.session_leader.key; i.group_leader = i.session_leader; }},
+      {"another process", [](ProcessInfo& i, HostClock&) { i.self.key = {1004, 1300}; }},
+      {"boot id", [](ProcessInfo&, HostClock& c) { c.boot_id = "ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d"; }},
+      {"btime", [](ProcessInfo&, HostClock& c) { c.btime_s += 1; }},
+      {"ticks per second", [](ProcessInfo&, HostClock& c) { c.ticks_per_s = 250; }},
+      {"pid namespace", [](ProcessInfo&, HostClock& c) { c.pidns_inode += 1; }},
+  };
+  auto render = [](const ProcessInfo& i, const HostClock& c, bool reuse) {
+    std::string m, pm;
+    render_session_members(i, c, m, pm, reuse);
+    return m + "|" + pm;
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [what, change] : changes) {
+      ProcessInfo i = base;
+      HostClock c = clock;
+      change(i, c);
+      // The unchanged process first: its leaders are in the cache when the changed one comes.
+      ASSERT_EQ(render(base, clock, true), render(base, clock, false)) << "before " << what;
+      ASSERT_EQ(render(i, c, true), render(i, c, false)) << what;
+      ASSERT_EQ(render(i, c, true), render(i, c, false)) << what << ", again (from the cache)";
+    }
+  }
+  // More leaders than the cache holds, twice over: evicted entries render afresh.
+  for (int round = 0; round < 3; ++round) {
+    for (int32_t pid = 2000; pid < 2020; ++pid) {
+      ProcessInfo i = base;
+      i.session_leader.key = {pid, static_cast<uint64_t>(pid)};
+      ASSERT_EQ(render(i, clock, true), render(i, clock, false)) << pid;
+    }
+  }
 }
 
 }  // namespace

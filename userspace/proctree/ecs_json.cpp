@@ -1,5 +1,8 @@
 #include "proctree/ecs_json.h"
 
+#include <array>
+#include <memory>
+
 #include "core/json_writer.h"
 #include "core/time_format.h"
 
@@ -13,6 +16,88 @@ std::string_view rfc3339(int64_t unix_ms) {
   s.clear();
   core::append_rfc3339_ms(s, unix_ms / 1000, static_cast<uint32_t>(unix_ms % 1000));
   return s;
+}
+
+// The rendered `"role":{...}` of recent leaders, per thread. A leader leads many processes
+// (a shell's children share its session and entry leader, the processes of a job their
+// group leader), so a new process's members are mostly leaders rendered before. An entry is
+// reused only while every input of its rendering is the same; it holds the leader's image,
+// so an image compared by address cannot be a new one at a freed one's address.
+class LeaderCache {
+ public:
+  // The cached fragment for these inputs, or null.
+  const std::string* find(const char* role, const Process& leader, const Process& self, const HostClock& c) {
+    for (Entry& e : entries_)
+      if (e.matches(role, leader, self, c)) return &e.json;
+    return nullptr;
+  }
+  // A slot for these inputs (the oldest one is replaced); its json is for the caller to fill.
+  std::string& put(const char* role, const Process& leader, const Process& self, const HostClock& c) {
+    Entry& e = entries_[next_];
+    next_ = (next_ + 1) % entries_.size();
+    e.set(role, leader, self, c);
+    e.json.clear();
+    return e.json;
+  }
+
+ private:
+  struct Entry {
+    const char* role = nullptr;  // one of render_session_members' literals
+    ProcKey key;
+    bool same = false, ids_known = false, interactive = false;
+    std::shared_ptr<const Image> image;
+    uint32_t euid = 0, egid = 0;
+    EntryType entry_type = EntryType::kNone;
+    std::string entry_source_ip;
+    uint64_t pidns_inode = 0, ticks_per_s = 0;
+    int64_t btime_s = 0;
+    std::string boot_id;
+    std::string json;
+
+    bool matches(const char* r, const Process& l, const Process& s, const HostClock& c) const {
+      return role == r && key == l.key && same == (l.key == s.key) && ids_known == l.ids_known &&
+             interactive == l.interactive() && image == l.image && euid == l.euid && egid == l.egid &&
+             entry_type == s.entry_type && entry_source_ip == l.entry_source_ip && pidns_inode == c.pidns_inode &&
+             ticks_per_s == c.ticks_per_s && btime_s == c.btime_s && boot_id == c.boot_id;
+    }
+    void set(const char* r, const Process& l, const Process& s, const HostClock& c) {
+      role = r;
+      key = l.key;
+      same = l.key == s.key;
+      ids_known = l.ids_known;
+      interactive = l.interactive();
+      image = l.image;
+      euid = l.euid;
+      egid = l.egid;
+      entry_type = s.entry_type;
+      entry_source_ip = l.entry_source_ip;
+      pidns_inode = c.pidns_inode;
+      ticks_per_s = c.ticks_per_s;
+      btime_s = c.btime_s;
+      boot_id = c.boot_id;
+    }
+  };
+  std::array<Entry, 8> entries_;
+  size_t next_ = 0;
+};
+
+// write_leader through this thread's LeaderCache.
+void write_leader_cached(core::JsonWriter& w, const char* name, bool has, const Process& leader, const Process& self,
+                         const HostClock& c) {
+  if (!has) return;
+  thread_local LeaderCache cache;
+  if (const std::string* json = cache.find(name, leader, self, c)) {
+    w.raw(*json);
+    return;
+  }
+  std::string& json = cache.put(name, leader, self, c);
+  core::JsonWriter lw(json);
+  lw.begin_object();
+  write_leader(lw, name, true, leader, self, c);
+  lw.end_object();
+  json.pop_back();  // `"name":{...}` without the braces around it
+  json.erase(0, 1);
+  w.raw(json);
 }
 
 }  // namespace
@@ -52,7 +137,8 @@ void write_leader(core::JsonWriter& w, const char* name, bool has, const Process
 }
 
 void render_session_members(const ProcessInfo& info, const HostClock& clock, std::string& members,
-                            std::string& parent_members) {
+                            std::string& parent_members, bool reuse_leaders) {
+  const auto leader = reuse_leaders ? write_leader_cached : write_leader;
   members.clear();
   parent_members.clear();
   members.reserve(2048);  // the process and three leaders: one allocation, not a doubling series
@@ -64,14 +150,15 @@ void render_session_members(const ProcessInfo& info, const HostClock& clock, std
     w.key("major").number(info.self.tty_major).key("minor").number(info.self.tty_minor);
     w.end_object().end_object();
   }
-  write_leader(w, "group_leader", info.has_group_leader, info.group_leader, info.self, clock);
-  write_leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
-  write_leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
+  leader(w, "group_leader", info.has_group_leader, info.group_leader, info.self, clock);
+  leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
+  leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
   w.end_object();
   // The members without the object's braces, trimmed in place.
   members.pop_back();
   members.erase(0, 1);
   if (info.has_parent) {
+    parent_members.reserve(512);  // entity_id, start, interactive, user, group: ~250 bytes
     core::JsonWriter pw(parent_members);
     pw.begin_object();
     write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);

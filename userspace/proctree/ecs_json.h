@@ -23,8 +23,10 @@ void write_leader(core::JsonWriter& w, const char* name, bool has, const Process
 // What the tree adds to an audit document's `process` (SESSION_VIEW.md §1, §3): the
 // members (no braces) of `process` — entity_id, start, interactive, user, group, tty and the
 // group, session and entry leaders — and of `process.parent` (empty without a parent).
+// reuse_leaders: a leader rendered on this thread before with the same inputs is copied
+// from a small per-thread cache (false renders every leader, for tests).
 void render_session_members(const ProcessInfo& info, const HostClock& clock, std::string& members,
-                            std::string& parent_members);
+                            std::string& parent_members, bool reuse_leaders = true);
 
 // Appends one JSON object (no newline). boot_to_unix_ns converts CLOCK_BOOTTIME stamps.
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,
