@@ -5,6 +5,9 @@
 
 #include "core/hex.h"
 #include "ecs_test_support.h"
+#include "ecs/audit_names.h"
+
+#include <thread>
 
 namespace {
 
@@ -606,3 +609,37 @@ TEST(EventFormatter, WriteAtEqualsAppend) {
 }
 
 }  // namespace
+
+// The names come from a per-thread cache after the first ask: the same answers as libaudit
+// whichever arch asked last, for known and unknown numbers, on this thread and another.
+TEST(AuditNames, CachedNamesFollowTheArch) {
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(ecs::arch_name("c000003e"), "x86_64");
+    EXPECT_EQ(ecs::syscall_name("x86_64", "59"), "execve");
+    EXPECT_EQ(ecs::arch_name("40000003"), "i386");
+    EXPECT_EQ(ecs::syscall_name("i386", "11"), "execve");
+    EXPECT_EQ(ecs::syscall_name("x86_64", "59"), "execve");
+    EXPECT_EQ(ecs::arch_name("c00000b7"), "aarch64");
+    EXPECT_EQ(ecs::syscall_name("aarch64", "221"), "execve");
+    EXPECT_EQ(ecs::syscall_name("x86_64", "257"), "openat");
+    EXPECT_EQ(ecs::syscall_name("x86_64", "5000"), "");   // past the cached range, unknown
+    EXPECT_EQ(ecs::syscall_name("x86_64", "999"), "");    // cached as unknown
+    EXPECT_EQ(ecs::syscall_name("x86_64", "-1"), "");
+    EXPECT_EQ(ecs::syscall_name("x86_64", "5x"), "");
+    EXPECT_EQ(ecs::syscall_name("c000003e", "59"), "");  // an arch that did not resolve
+    EXPECT_EQ(ecs::syscall_name(std::string(40, 'x'), "59"), "");
+    EXPECT_EQ(ecs::arch_name("12345"), "");              // not an arch
+    EXPECT_EQ(ecs::arch_name("zz"), "");
+    EXPECT_EQ(ecs::arch_name("1c000003e"), "");          // more than 32 bits
+    EXPECT_STREQ(ecs::errno_name(2), "ENOENT");
+    EXPECT_STREQ(ecs::errno_name(13), "EACCES");
+    EXPECT_EQ(ecs::errno_name(250), nullptr);
+    EXPECT_EQ(ecs::errno_name(99999), nullptr);
+  }
+  std::thread other([] {
+    EXPECT_EQ(ecs::syscall_name("i386", "11"), "execve");
+    EXPECT_EQ(ecs::arch_name("c000003e"), "x86_64");
+    EXPECT_STREQ(ecs::errno_name(1), "EPERM");
+  });
+  other.join();
+}

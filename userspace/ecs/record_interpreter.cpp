@@ -331,8 +331,17 @@ void RecordInterpreter::enrich(uint16_t type, RecordData& out) {
       [[fallthrough]];
     case AUDIT_SYSCALL:
       if (FieldMap::Entry* a = m.find_entry("arch")) {
-        if (arch_name(a->value, tmp_)) a->assign(tmp_);
-        if (FieldMap::Entry* s = m.find_entry("syscall"); s && syscall_name(a->value, s->value, tmp_)) s->assign(tmp_);
+        // libaudit's static names: the entries take views of them, no copy.
+        if (const std::string_view name = arch_name(a->value); !name.empty()) {
+          a->value = name;
+          a->plain = true;
+        }
+        if (FieldMap::Entry* s = m.find_entry("syscall")) {
+          if (const std::string_view name = syscall_name(a->value, s->value); !name.empty()) {
+            s->value = name;
+            s->plain = true;
+          }
+        }
       }
       break;
     case AUDIT_SOCKADDR:
