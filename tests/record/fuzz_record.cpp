@@ -1,5 +1,6 @@
 // Fuzzes the record parser: header, fields, and the events document built from them,
-// which must always be one valid JSON line whatever the bytes.
+// which must always be one valid JSON line whatever the bytes; the field split must agree
+// with the previous one (fields_reference.cpp).
 #include <simdjson.h>
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 
 #include "ecs/events_format.h"
 #include "record/fields.h"
+#include "record/fields_reference.h"
 #include "record/header.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -21,6 +23,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Views must lie inside the input.
     if (f.key.data() < line.data() || f.key.data() + f.key.size() > line.data() + line.size()) std::abort();
     if (f.value.data() < line.data() || f.value.data() + f.value.size() > line.data() + line.size()) std::abort();
+  }
+  // The same fields, flags and issue counts as the previous split.
+  std::vector<record::Field> ref;
+  record::FieldIssues ref_issues;
+  record_reference::split_fields(line, ref, &ref_issues);
+  if (ref.size() != fields.size() || ref_issues.bare_tokens != issues.bare_tokens ||
+      ref_issues.unterminated_quote != issues.unterminated_quote)
+    std::abort();
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const record::Field &a = fields[i], &b = ref[i];
+    if (a.key.data() != b.key.data() || a.key.size() != b.key.size() || a.value.data() != b.value.data() ||
+        a.value.size() != b.value.size() || a.kind != b.kind || a.nested != b.nested || a.enriched != b.enriched ||
+        a.key_plain != b.key_plain || a.value_plain != b.value_plain)
+      std::abort();
   }
   // Netlink form: first two bytes as the type.
   if (size >= 2) {

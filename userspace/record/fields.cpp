@@ -87,24 +87,40 @@ bool is_plain(std::string_view v) {
 }
 
 // Splits one run of k=v text. Returns nothing; appends to out.
+//
+// The ENRICHED separator (0x1d): split_fields splits the whole body as one run first. Every
+// byte of a body is a skipped space, part of a key or value (their plain flags see bytes
+// < 0x20), a value's end (the start of what comes next) or in a { } list or bare token; so
+// unless `suspect` is set (a key or value not plain, a list, a bare token) the body has no
+// separator and that split is the answer. Else split_fields searches for the separator and,
+// if there is one, splits again in two runs. A separator met at the start of a field while
+// nothing was suspect yet is the body's first, and what came before it split exactly as the
+// first run would: the rest is split there and then as the enriched run (top level only).
 void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues, bool nested,
-               bool enriched, int depth) {
+               bool enriched, int depth, bool* suspect) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
     while (i < n && is_space(s[i])) ++i;
     if (i >= n) break;
+    if (s[i] == kEnrichedSeparator && suspect && !*suspect && depth == 0 && !enriched) {
+      split_run(s.substr(i + 1), out, issues, false, true, 0, nullptr);
+      return;
+    }
     // AVC and SELinux records put "{ perm perm }" lists between fields.
     if (s[i] == '{') {
       const size_t close = s.find('}', i);
       i = close == std::string_view::npos ? n : close + 1;
       if (issues) ++issues->bare_tokens;
+      if (suspect) *suspect = true;
       continue;
     }
     bool key_plain = true;
     const size_t kend = key_end(s, i, key_plain);
+    if (suspect && !key_plain) *suspect = true;
     if (kend >= n || s[kend] != '=') {
       if (issues) ++issues->bare_tokens;
+      if (suspect) *suspect = true;
       i = kend;
       continue;
     }
@@ -132,14 +148,16 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
       f.value = value;
       f.kind = ValueKind::kQuoted;
       f.value_plain = is_plain(value);
+      if (suspect && !f.value_plain) *suspect = true;
       i = close < n ? close + 1 : n;
       // f dies with the next emplace: the nested split works on the view.
-      if (q == '\'' && depth == 0) split_run(value, out, issues, true, enriched, depth + 1);
+      if (q == '\'' && depth == 0) split_run(value, out, issues, true, enriched, depth + 1, suspect);
       continue;
     }
     // Control bytes end a value too: the kernel hex-encodes them, so they only appear in
     // damaged input, and treating them as separators keeps the split total.
     const size_t end = value_end(s, v, f.value_plain);
+    if (suspect && !f.value_plain) *suspect = true;
     f.value = s.substr(v, end - v);
     if (f.value == "(null)" || f.value == "(none)") f.kind = ValueKind::kNull;
     i = end;
@@ -150,9 +168,18 @@ void split_run(std::string_view s, std::vector<Field>& out, FieldIssues* issues,
 
 void split_fields(std::string_view body, std::vector<Field>& out, FieldIssues* issues) {
   out.clear();
+  // Most bodies have no byte < 0x20 at all: no search for the separator (a pass over the
+  // body) unless the split saw something it could hide in (see split_run).
+  const FieldIssues before = issues ? *issues : FieldIssues{};
+  bool suspect = false;
+  split_run(body, out, issues, false, false, 0, &suspect);
+  if (!suspect) return;
   const size_t gs = body.find(kEnrichedSeparator);
-  split_run(body.substr(0, gs), out, issues, false, false, 0);
-  if (gs != std::string_view::npos) split_run(body.substr(gs + 1), out, issues, false, true, 0);
+  if (gs == std::string_view::npos) return;  // the split of the whole body stands
+  out.clear();
+  if (issues) *issues = before;
+  split_run(body.substr(0, gs), out, issues, false, false, 0, nullptr);
+  split_run(body.substr(gs + 1), out, issues, false, true, 0, nullptr);
 }
 
 const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
