@@ -161,15 +161,16 @@ bool is_eoe(const reassembly::Event& raw, size_t i) { return raw.records[i].type
 void write_raw_line(JsonOut& w, const reassembly::Event& raw, size_t i, std::string& scratch) {
   std::string_view text = raw.record_text(i);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
-  const size_t at = text.find("audit(");
   const std::string_view name = record::type_name(raw.records[i].type, scratch);
   // A log line without node= already reads `type=NAME msg=audit(...`: one escape of the
   // whole line (the pieces are ASCII, so escaping them apart or together is the same).
-  if (at == name.size() + 10 && text.starts_with("type=") && text.substr(5, name.size()) == name &&
-      text.substr(5 + name.size(), 5) == " msg=") {
+  // Checked in place: that "audit(" is the line's first, as the search below would find.
+  if (text.starts_with("type=") && text.substr(5, name.size()) == name &&
+      text.substr(5 + name.size(), 11) == " msg=audit(") {
     w.escaped(text);
     return;
   }
+  const size_t at = text.find("audit(");
   w.verbatim("type=");
   w.escaped(name);
   w.verbatim(" msg=");
