@@ -61,36 +61,24 @@ HeaderError parse_audit_stamp(std::string_view s, Header& out, std::string_view&
   if (s.substr(0, 4) == "msg=") s.remove_prefix(4);
   if (s.substr(0, kAudit.size()) != kAudit) return HeaderError::kNoMsg;
   s.remove_prefix(kAudit.size());
-  {
-    uint64_t sec = 0;
-    uint32_t msec = 0, serial = 0;
-    size_t close = 0;
-    if (parse_stamp_fast(s, sec, msec, serial, close)) {
-      out.sec = static_cast<int64_t>(sec);
-      out.msec = static_cast<uint16_t>(msec);
-      out.serial = serial;
-      s.remove_prefix(close + 1);
-      if (!s.empty() && s[0] == ':') s.remove_prefix(1);
-      while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
-      rest = s;
-      return HeaderError::kNone;
-    }
-  }
-  const size_t close = s.find(')');
-  if (close == std::string_view::npos) return HeaderError::kBadTimestamp;
-  const std::string_view stamp = s.substr(0, close);
-  const size_t dot = stamp.find('.');
-  const size_t colon = stamp.find(':');
-  if (dot == std::string_view::npos || colon == std::string_view::npos || colon < dot)
-    return HeaderError::kBadTimestamp;
-  const std::string_view ms = stamp.substr(dot + 1, colon - dot - 1);
   uint64_t sec = 0;
   uint32_t msec = 0;
   uint32_t serial = 0;
-  // The kernel prints %llu.%03lu:%u (kernel/audit.c audit_log_start).
-  if (!parse_uint(stamp.substr(0, dot), sec) || ms.size() != 3 || !parse_uint(ms, msec) ||
-      !parse_uint(stamp.substr(colon + 1), serial) || sec > (uint64_t{1} << 40))
-    return HeaderError::kBadTimestamp;
+  size_t close = 0;
+  if (!parse_stamp_fast(s, sec, msec, serial, close)) {
+    close = s.find(')');
+    if (close == std::string_view::npos) return HeaderError::kBadTimestamp;
+    const std::string_view stamp = s.substr(0, close);
+    const size_t dot = stamp.find('.');
+    const size_t colon = stamp.find(':');
+    if (dot == std::string_view::npos || colon == std::string_view::npos || colon < dot)
+      return HeaderError::kBadTimestamp;
+    const std::string_view ms = stamp.substr(dot + 1, colon - dot - 1);
+    // The kernel prints %llu.%03lu:%u (kernel/audit.c audit_log_start).
+    if (!parse_uint(stamp.substr(0, dot), sec) || ms.size() != 3 || !parse_uint(ms, msec) ||
+        !parse_uint(stamp.substr(colon + 1), serial) || sec > (uint64_t{1} << 40))
+      return HeaderError::kBadTimestamp;
+  }
   out.sec = static_cast<int64_t>(sec);
   out.msec = static_cast<uint16_t>(msec);
   out.serial = serial;
