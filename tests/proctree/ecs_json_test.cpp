@@ -120,6 +120,16 @@ TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
     render_session_members(i, c, m, pm, reuse);
     return m + "|" + pm;
   };
+  // Members of an object, without its braces: `{` + them + `}` is the object.
+  {
+    std::string m, pm;
+    render_session_members(base, clock, m, pm);
+    EXPECT_TRUE(m.starts_with(R"("entity_id":")")) << m;
+    EXPECT_TRUE(m.ends_with(R"("source":{"ip":"192.0.2.7"}}})")) << m;
+    EXPECT_NE(m.find(R"(,"group_leader":{"pid":1003,)"), std::string::npos) << m;
+    EXPECT_TRUE(pm.starts_with(R"("entity_id":")")) << pm;
+    EXPECT_TRUE(pm.ends_with(R"("group":{"id":"1000"})")) << pm;
+  }
   for (int round = 0; round < 2; ++round) {
     for (const auto& [what, change] : changes) {
       ProcessInfo i = base;

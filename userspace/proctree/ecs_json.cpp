@@ -91,12 +91,8 @@ void write_leader_cached(core::JsonWriter& w, const char* name, bool has, const 
     return;
   }
   std::string& json = cache.put(name, leader, self, c);
-  core::JsonWriter lw(json);
-  lw.begin_object();
+  core::JsonWriter lw(json);  // a writer starts as after '{': `"name":{...}`, no comma
   write_leader(lw, name, true, leader, self, c);
-  lw.end_object();
-  json.pop_back();  // `"name":{...}` without the braces around it
-  json.erase(0, 1);
   w.raw(json);
 }
 
@@ -142,8 +138,8 @@ void render_session_members(const ProcessInfo& info, const HostClock& clock, std
   members.clear();
   parent_members.clear();
   members.reserve(2048);  // the process and three leaders: one allocation, not a doubling series
+  // The members without the object's braces: a writer starts as after '{'.
   core::JsonWriter w(members);
-  w.begin_object();
   write_process_fields(w, info.self, clock, /*audit_fields=*/false);
   if (info.self.has_tty()) {
     w.key("tty").begin_object().key("char_device").begin_object();
@@ -153,18 +149,10 @@ void render_session_members(const ProcessInfo& info, const HostClock& clock, std
   leader(w, "group_leader", info.has_group_leader, info.group_leader, info.self, clock);
   leader(w, "session_leader", info.has_session_leader, info.session_leader, info.self, clock);
   leader(w, "entry_leader", info.has_entry_leader, info.entry_leader, info.self, clock);
-  w.end_object();
-  // The members without the object's braces, trimmed in place.
-  members.pop_back();
-  members.erase(0, 1);
   if (info.has_parent) {
     parent_members.reserve(512);  // entity_id, start, interactive, user, group: ~250 bytes
     core::JsonWriter pw(parent_members);
-    pw.begin_object();
     write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
-    pw.end_object();
-    parent_members.pop_back();
-    parent_members.erase(0, 1);
   }
 }
 
