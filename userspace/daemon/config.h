@@ -41,7 +41,7 @@ struct Config {
   // After a read that did not fill a batch, the reader pauses so that about 256 records
   // gather before it hands them on (one wake-up of the reader, each worker and the writer
   // per batch), but never longer than this: the latency added at low rates. 0: no pause.
-  uint32_t max_read_delay_ms = 15;
+  uint32_t max_read_delay_ms = 30;
   std::string failure_mode = "silent";      // silent | log | panic (never the default)
   Backpressure backpressure = Backpressure::kAuto;
   bool include_raw_message = true;

@@ -436,6 +436,8 @@ int run_main(Args args) {
   constexpr double kBatchTarget = 256;  // records per hand-on the pause aims at
   double last_pause_ms = 5;
   double records_per_ms = 0;  // moving average over pauses: workloads arrive in bursts
+  bool behind = false;        // the last read was full: read again without a pause
+  bool streaming = false;     // the last read had records: more are likely on the way
   int rc = 0;
   while (!g_stop.load()) {
     // With nothing in flight and nothing to inject no event can time out: a quiet system
@@ -446,25 +448,48 @@ int run_main(Args args) {
     if (config.stats_interval_s > 0)
       idle_tick = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(next_stats - std::chrono::steady_clock::now()),
                              std::chrono::milliseconds(1), idle_tick);
-    auto got = source.receive_once(on_record, idle_tick);
+    // Coalesce: once records arrive, let more pile up before reading: one wake-up, one
+    // recvmmsg and one pipeline tick (a wake-up of every worker and the writer) per batch
+    // instead of per record or two. Wake-ups were the largest cost at a few hundred to a
+    // few thousand events/s on this VM, and at fork/exec-heavy load every batch starts on
+    // cold caches. The pause comes between the wake-up and the read, and what is read goes
+    // into the pipeline at once: an event waits at most one pause. (Reading first and
+    // ticking after the pause made the records that came during a pause wait for the next
+    // one too: up to two pauses.) The pause aims at kBatchTarget
+    // records at the rate recent batches saw (5 ms at 50k records/s), from 2 ms up to
+    // max_read_delay_ms (the latency it may add). A full read means we are behind: no
+    // pause. 30 ms at 100k records/s would be ~3 MiB of the 32 MiB socket buffer.
+    // While records keep coming (the last read had some), the pause starts right away: a
+    // poll would only wake us for the first record of the next batch, a second wake-up per
+    // batch for the same bound on latency.
+    bool ready = streaming;
+    if (!ready) {
+      auto r = source.wait_readable(idle_tick);
+      if (!r) {
+        std::fprintf(stderr, "auspex run: receiving failed: %s\n", r.error().message.c_str());
+        rc = 1;
+        break;
+      }
+      ready = *r;
+    }
+    double paused_ms = 0;
+    if (ready && !behind && config.max_read_delay_ms > 0) {
+      paused_ms = last_pause_ms;
+      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(paused_ms));
+    }
+    auto got = source.receive_once(on_record, std::chrono::milliseconds(0));
     if (!got) {
       std::fprintf(stderr, "auspex run: receiving failed: %s\n", got.error().message.c_str());
       rc = 1;
       break;
     }
-    // Coalesce: the socket ran dry after a partial read, so let records pile up before the
-    // next one: one wake-up, one recvmmsg and one pipeline tick (a wake-up of every worker
-    // and the writer) per batch instead of per record or two. Wake-ups were the largest
-    // cost at a few hundred to a few thousand events/s on this VM. The pause aims at
-    // kBatchTarget records at the rate recent pauses saw (5 ms at 50k records/s), from 2 ms
-    // up to max_read_delay_ms (the latency it may add). A full read means we are behind:
-    // no pause. 15 ms at 100k records/s would be ~1.5 MiB of the 32 MiB socket buffer.
-    if (*got > 0 && *got < kFullRead && config.max_read_delay_ms > 0) {
-      const double seen = static_cast<double>(*got) / last_pause_ms;
+    behind = *got >= kFullRead;
+    streaming = *got > 0;
+    if (paused_ms > 0 && *got > 0 && !behind) {
+      const double seen = static_cast<double>(*got) / paused_ms;
       records_per_ms = records_per_ms > 0 ? 0.75 * records_per_ms + 0.25 * seen : seen;
       const double most = config.max_read_delay_ms;
       last_pause_ms = std::clamp(kBatchTarget / records_per_ms, std::min(2.0, most), most);
-      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(last_pause_ms));
     }
     const auto now = std::chrono::steady_clock::now();
     // Tick soon after records arrive (latency: an event closed by EOE goes out at the next

@@ -35,6 +35,13 @@ core::Result<void> DataSocket::register_pid(uint32_t pid, Counters& counters) {
                      });
 }
 
+core::Result<bool> DataSocket::wait_readable(std::chrono::milliseconds wait) {
+  pollfd p{sock_.fd(), POLLIN, 0};
+  int pr = ::poll(&p, 1, static_cast<int>(wait.count()));
+  if (pr < 0 && errno != EINTR) return core::make_error("poll(audit data socket)", errno);
+  return pr > 0;
+}
+
 core::Result<size_t> DataSocket::read_available(const RecordCallback& cb,
                                                 std::chrono::milliseconds wait,
                                                 Counters& counters) {

@@ -47,6 +47,8 @@ class DataSocket {
   // goes on. Returns the number of records handed out.
   core::Result<size_t> read_available(const RecordCallback& cb, std::chrono::milliseconds wait,
                                       Counters& counters);
+  // Waits up to `wait` for data without reading it: true when some is queued.
+  core::Result<bool> wait_readable(std::chrono::milliseconds wait);
 
   AuditSocket& socket() { return sock_; }
   const AuditSocket& socket() const { return sock_; }

@@ -75,6 +75,9 @@ class LiveSource {
 
   // One receive step (for callers with their own loop): waits up to `wait`.
   core::Result<size_t> receive_once(const RecordCallback& cb, std::chrono::milliseconds wait);
+  // Waits up to `wait` for records without reading them (a caller that batches pauses after
+  // this, then reads with receive_once(cb, 0)). True when some are queued.
+  core::Result<bool> wait_readable(std::chrono::milliseconds wait) { return data_->wait_readable(wait); }
   // Reads lost/backlog now into counters().
   core::Result<Status> poll_status();
 
