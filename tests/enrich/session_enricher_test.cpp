@@ -109,6 +109,148 @@ TEST_F(SessionEnricherTest, ATreeChangeEndsTheReuse) {
   EXPECT_EQ(e.cached(), 3u);
 }
 
+// Waits until the service has applied events up to generation g.
+void wait_generation(const proctree::Service& svc, uint64_t g) {
+  for (int i = 0; i < 400 && svc.generation() < g; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_GE(svc.generation(), g);
+}
+
+// A busy machine execs and exits all the time: changes to processes an answer does not name
+// keep the reuse, and what is reused is what the tree answers now.
+TEST_F(SessionEnricherTest, OtherProcessesChangesKeepTheReuse) {
+  enrich::SessionEnricher e(*svc, clock_at(0));
+  src->push(syn.fork({40, 1, 40, 40}, 1));
+  src->push(syn.exec({40, 1, 40, 40}, "/bin/other"));
+  wait_generation(*svc, svc->generation() + 1);
+  const int64_t t = now_unix_ns();
+  ASSERT_EQ(e.lookup(21, t, "/bin/x", true).miss, enrich::SessionMiss::kNone);
+  ASSERT_EQ(e.lookup(21, t, "/bin/x", true).miss, enrich::SessionMiss::kNone);
+  ASSERT_EQ(e.cached(), 1u);
+  const uint64_t g = svc->generation();
+  src->push(syn.exec({40, 1, 40, 40}, "/bin/y"));
+  src->push(syn.setsid({40, 1, 40, 40}));
+  src->push(syn.setpgid({40, 1, 40, 40}, 40, 40));
+  src->push(syn.exit({40, 1, 40, 40}));
+  wait_generation(*svc, g + 4);
+  auto r = e.lookup(21, now_unix_ns(), "/bin/x", true);
+  ASSERT_EQ(r.miss, enrich::SessionMiss::kNone);
+  EXPECT_EQ(e.cached(), 2u) << "40's changes ended the reuse of 21's answer";
+  auto fresh = svc->lookup(21, 0, std::chrono::milliseconds(1000), "/bin/x");
+  ASSERT_TRUE(fresh.info);
+  std::string m, pm;
+  proctree::render_session_members(*fresh.info, e.clock(), m, pm);
+  EXPECT_EQ(m + "|" + pm, rendered(r));
+}
+
+// Each change to the process's parent or a leader ends the reuse, and the next answer shows
+// the change. 9's parent (8), group leader (7), session leader (6) and entry leader (5, a
+// service under init; 6 inherits it) are four processes.
+TEST_F(SessionEnricherTest, ChangesToTheParentOrALeaderEndTheReuse) {
+  const P p5{5, 1, 5, 5}, p6{6, 5, 6, 6}, p7{7, 6, 7, 6}, p8{8, 7, 7, 6}, p9{9, 8, 7, 6};
+  src->push(syn.fork(p5, 1));
+  src->push(syn.exec(p5, "/sbin/svc"));
+  src->push(syn.fork(p6, 5));
+  src->push(syn.exec(p6, "/bin/sh"));
+  src->push(syn.fork(p7, 6));
+  src->push(syn.exec(p7, "/bin/grp"));
+  src->push(syn.fork(p8, 7));
+  src->push(syn.exec(p8, "/bin/par"));
+  src->push(syn.fork(p9, 8));
+  src->push(syn.exec(p9, "/bin/x"));
+  auto first = svc->lookup(9, 0, std::chrono::milliseconds(1000), "/bin/x");
+  ASSERT_EQ(first.status, proctree::LookupStatus::kFound);
+  ASSERT_EQ(first.info->parent.key.pid, 8);
+  ASSERT_EQ(first.info->group_leader.key.pid, 7);
+  ASSERT_EQ(first.info->session_leader.key.pid, 6);
+  ASSERT_EQ(first.info->entry_leader.key.pid, 5);
+
+  enrich::SessionEnricher e(*svc, clock_at(0));
+  auto reuse = [&] {
+    // Twice: the first fills the cache (or is the changed answer), the second must reuse.
+    const uint64_t before = e.cached();
+    auto a = e.lookup(9, now_unix_ns(), "/bin/x", true);
+    auto b = e.lookup(9, now_unix_ns(), "/bin/x", true);
+    EXPECT_EQ(rendered(a), rendered(b));
+    return std::pair{e.cached() - before, b};
+  };
+  ASSERT_EQ(reuse().first, 1u);
+  struct Named {
+    P p;
+    const char* role;
+    const proctree::Process proctree::ProcessInfo::*member;
+  };
+  for (const Named& n : {Named{p8, "parent", &proctree::ProcessInfo::parent},
+                         Named{p7, "group leader", &proctree::ProcessInfo::group_leader},
+                         Named{p6, "session leader", &proctree::ProcessInfo::session_leader},
+                         Named{p5, "entry leader", &proctree::ProcessInfo::entry_leader}}) {
+    const std::string exe = "/bin/new-" + std::to_string(n.p.pid);
+    const uint64_t g = svc->generation();
+    src->push(syn.exec(n.p, exe));
+    wait_generation(*svc, g + 1);
+    auto [count, r] = reuse();
+    EXPECT_EQ(count, 1u) << "the answer from before the " << n.role << "'s exec was reused";
+    ASSERT_TRUE(((*r.info).*n.member).image) << n.role;
+    EXPECT_EQ(((*r.info).*n.member).image->executable, exe) << n.role;
+  }
+  // The parent moves 9 into a group of its own.
+  uint64_t g = svc->generation();
+  src->push(syn.setpgid(p8, 9, 9));
+  wait_generation(*svc, g + 2);
+  auto [n2, r2] = reuse();
+  EXPECT_EQ(n2, 1u) << "the answer from before setpgid was reused";
+  EXPECT_EQ(r2.info->group_leader.key.pid, 9);
+  // The parent exits: 9 goes to init.
+  g = svc->generation();
+  src->push(syn.exit(p8));
+  wait_generation(*svc, g + 1);
+  auto [n3, r3] = reuse();
+  EXPECT_EQ(n3, 1u) << "the answer from before the parent's exit was reused";
+  EXPECT_EQ(r3.info->self.ppid, 1);
+}
+
+// More changes than the service's log keeps, or a change to records in bulk (the cap
+// evicting one), end every reuse.
+TEST_F(SessionEnricherTest, ManyChangesOrAnEvictionEndTheReuse) {
+  enrich::SessionEnricher e(*svc, clock_at(0));
+  ASSERT_EQ(e.lookup(21, now_unix_ns(), "/bin/x", true).miss, enrich::SessionMiss::kNone);
+  src->push(syn.fork({40, 1, 40, 40}, 1));
+  uint64_t g = svc->generation();
+  for (int i = 0; i < 600; ++i) src->push(syn.exec({40, 1, 40, 40}, i % 2 ? "/bin/a" : "/bin/b"));
+  wait_generation(*svc, g + 600);
+  (void)e.lookup(21, now_unix_ns(), "/bin/x", true);
+  EXPECT_EQ(e.cached(), 0u) << "reused across 600 changes, more than the log keeps";
+  (void)e.lookup(21, now_unix_ns(), "/bin/x", true);
+  EXPECT_EQ(e.cached(), 1u);
+
+  // A tree capped at 3 records: 20, 21, 30 exited, then a fork evicts 30.
+  auto s = std::make_unique<SyntheticSource>();
+  SyntheticSource* small_src = s.get();
+  proctree::ServiceOptions o;
+  o.bootstrap_from_proc = false;
+  o.tree.max_processes = 3;
+  auto started = proctree::Service::start_with(std::move(s), o);
+  ASSERT_TRUE(started.ok());
+  std::unique_ptr<proctree::Service> small = std::move(started.value());
+  Synth sy;
+  small_src->push(sy.fork({20, 1, 20, 20}, 1));
+  small_src->push(sy.exec({20, 1, 20, 20}, "/bin/sh"));
+  small_src->push(sy.fork({21, 20, 20, 20}, 20));
+  small_src->push(sy.exec({21, 20, 20, 20}, "/bin/x"));
+  small_src->push(sy.fork({30, 1, 30, 30}, 1));
+  small_src->push(sy.exit({30, 1, 30, 30}));
+  wait_generation(*small, 4);  // from 1: two execs and an exit
+  enrich::SessionEnricher se(*small, clock_at(0));
+  (void)se.lookup(21, now_unix_ns(), "/bin/x", true);
+  (void)se.lookup(21, now_unix_ns(), "/bin/x", true);
+  ASSERT_EQ(se.cached(), 1u);
+  g = small->generation();
+  small_src->push(sy.fork({31, 1, 31, 31}, 1));
+  wait_generation(*small, g + 1);
+  EXPECT_EQ(small->stats().tree.evicted, 1u);
+  (void)se.lookup(21, now_unix_ns(), "/bin/x", true);
+  EXPECT_EQ(se.cached(), 1u) << "reused across an eviction";
+}
+
 TEST_F(SessionEnricherTest, ExitedProcessesOtherExecutablesAndEarlierEventsAskTheTree) {
   enrich::SessionEnricher e(*svc, clock_at(0));
   const int64_t t = now_unix_ns();

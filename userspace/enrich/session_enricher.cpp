@@ -25,10 +25,11 @@ void SessionEnricher::observe_setsid(const proctree::AuditSetsid& e) { service_.
 
 namespace {
 
-// One thread's recent results, direct-mapped by pid. An entry is good while the tree's
-// generation is the one it was read under (no exec, exit, setsid, setpgid, reparenting or
-// reaping since), for events no older than the process's start (a live record is the newest
-// of its pid), and when the event names the same executable.
+// One thread's recent results, direct-mapped by pid. An entry is good while no change since
+// the generation it holds at touched the process or those its answer names (parent, group,
+// session and entry leader: Service::unchanged_for), for events no older than the process's
+// start (a live record is the newest of its pid), and when the event names the same
+// executable.
 struct CacheEntry {
   uint64_t owner = 0;
   uint64_t generation = 0;
@@ -40,6 +41,17 @@ constexpr size_t kCacheSlots = 512;
 thread_local std::array<CacheEntry, kCacheSlots> t_cache;
 
 CacheEntry& slot(int32_t pid) { return t_cache[static_cast<uint32_t>(pid) % kCacheSlots]; }
+
+// The entry still holds (nothing changed for the process or those its answer names); then
+// its generation moves on, so the next check starts from here.
+bool holds(const proctree::Service& service, CacheEntry& c) {
+  const proctree::Process& s = c.view->info.self;
+  const int32_t named[] = {s.key.pid, s.ppid, s.pgid, s.sid, s.entry_leader.pid};
+  uint64_t now = 0;
+  if (!service.unchanged_for(c.generation, named, now)) return false;
+  c.generation = now;
+  return true;
+}
 
 }  // namespace
 
@@ -56,10 +68,10 @@ SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::s
     return r;
   }
   if (settled) {
-    const CacheEntry& c = slot(pid);
-    if (c.owner == id_ && c.pid == pid && c.generation == service_.generation() &&
-        event_unix_ns / 1'000'000 >= c.start_unix_ms &&
-        (exe.empty() || (c.view->info.self.image && c.view->info.self.image->executable == exe))) {
+    CacheEntry& c = slot(pid);
+    if (c.owner == id_ && c.pid == pid && event_unix_ns / 1'000'000 >= c.start_unix_ms &&
+        (exe.empty() || (c.view->info.self.image && c.view->info.self.image->executable == exe)) &&
+        holds(service_, c)) {
       r.miss = SessionMiss::kNone;
       r.view = c.view;
       r.info = &r.view->info;

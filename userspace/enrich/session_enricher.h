@@ -60,10 +60,11 @@ class SessionEnricher {
   // pid from the SYSCALL (or user) record, the event's time, its exe= (may be empty).
   // settled: the event's syscall changes nothing the tree tracks (not exec/setsid/setpgid).
   //
-  // Settled events of a live process that this thread found before, with the tree's
-  // generation unchanged since, reuse that rendered result: no lock, no tree walk, no
-  // rendering (the common case: a process's events come in runs). Each calling thread has
-  // its own small cache; call from the same threads for the life of the enricher.
+  // Settled events of a live process that this thread found before, with nothing changed
+  // since for it, its parent or its leaders, reuse that rendered result: no lock, no tree
+  // walk, no rendering (the common case: a process's events come in runs, and most of the
+  // machine's execs and exits are other processes'). Each calling thread has its own small
+  // cache; call from the same threads for the life of the enricher.
   SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe, bool settled = false);
 
   // What the procfs backend learns from audit (SESSION_VIEW.md §4): successful execve,

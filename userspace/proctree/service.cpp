@@ -101,11 +101,39 @@ void Service::stop() {
 void Service::apply_event(const TreeEvent& e) {
   const uint64_t evicted = tree_.stats().evicted;
   tree_.apply(e);
-  // A fork adds a process and changes no tracked one, unless the cap evicted a record (a
-  // leader someone's lookup names). A reused pid needs no bump: its previous process's
-  // exit did that.
-  if (e.kind != EventKind::kFork || tree_.stats().evicted != evicted)
-    generation_.fetch_add(1, std::memory_order_release);
+  // The cap evicted a record: maybe a leader someone's answer names.
+  if (tree_.stats().evicted != evicted) return bump(0);
+  // A fork adds a process and changes no tracked one. A reused pid needs no bump: its
+  // previous process's exit did that.
+  if (e.kind == EventKind::kFork) return;
+  // Each kind changes the record of its task; an exit also reparents the task's children
+  // (their answers name it as parent); exec from another thread takes over old_pid's
+  // record; setpgid changes its target's group.
+  bump(e.task.pid);
+  if (e.kind == EventKind::kExec && e.old_pid > 0 && e.old_pid != e.task.pid) bump(e.old_pid);
+  if (e.kind == EventKind::kSetpgid && e.target_pid > 0 && e.target_pid != e.task.pid) bump(e.target_pid);
+}
+
+void Service::bump(int32_t pid) {
+  const uint64_t g = generation_.load(std::memory_order_relaxed) + 1;
+  changes_[g % kChangeLog].store((g << 32) | static_cast<uint32_t>(pid > 0 ? pid : 0), std::memory_order_release);
+  generation_.store(g, std::memory_order_release);
+}
+
+bool Service::unchanged_for(uint64_t since, std::span<const int32_t> pids, uint64_t& now) const {
+  now = generation_.load(std::memory_order_acquire);
+  if (now == since) return true;
+  // Half the log: a writer moving on meanwhile overwrites slots ahead of the ones read.
+  if (now < since || now - since > kChangeLog / 2) return false;
+  for (uint64_t g = since + 1; g <= now; ++g) {
+    const uint64_t c = changes_[g % kChangeLog].load(std::memory_order_acquire);
+    if ((c >> 32) != (g & 0xffffffffu)) return false;
+    const int32_t pid = static_cast<int32_t>(static_cast<uint32_t>(c));
+    if (pid == 0) return false;
+    for (int32_t p : pids)
+      if (p == pid) return false;
+  }
+  return true;
 }
 
 void Service::run() {
@@ -137,7 +165,7 @@ void Service::run() {
       // before `before` was submitted before it, and this poll's consume has read it.
       watermark_ns_ = std::max(watermark_ns_, before);
       if (std::chrono::steady_clock::now() >= next_reap) {
-        if (tree_.reap(boottime_now_ns()) > 0) generation_.fetch_add(1, std::memory_order_release);
+        if (tree_.reap(boottime_now_ns()) > 0) bump(0);
         next_reap = std::chrono::steady_clock::now() + options_.reap_interval;
       }
     }

@@ -9,6 +9,7 @@
 //   svc.value()->on_audit_exec(fact);
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -111,6 +113,16 @@ class Service {
   // LookupResult::generation: the lock-free path of enrich::SessionEnricher.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
+  // Which processes each generation touched, so a kept result can outlive changes to other
+  // processes: true when no change in (since, now] touched a record of `pids` (a process
+  // and those its answer names: parent, group, session and entry leader), with `now` the
+  // generation the result holds at from then on. False when one did, when a change touched
+  // records in bulk (a reap, a cap eviction), or when more changed than the log keeps.
+  // Lock-free. On a machine that forks and execs all the time the generation moves between
+  // any two events of a process; this keeps the enricher's reuse for the processes that
+  // did not change.
+  bool unchanged_for(uint64_t since, std::span<const int32_t> pids, uint64_t& now) const;
+
   ServiceStats stats() const;
   std::string_view backend() const { return source_->name(); }
   void stop();
@@ -119,6 +131,7 @@ class Service {
   Service(std::unique_ptr<EventSource> source, ServiceOptions options);
   void run();
   void apply_event(const TreeEvent& e);  // holding mu_
+  void bump(int32_t pid);                // holding mu_: the next generation; pid 0: any
   uint64_t unix_to_boot_ns(int64_t unix_ns) const;
 
   std::unique_ptr<EventSource> source_;
@@ -129,6 +142,10 @@ class Service {
   uint64_t watermark_ns_ = 0;  // every kernel event with ts below it has been applied
   std::atomic<int> waiters_{0};
   std::atomic<uint64_t> generation_{1};  // written under mu_
+  // Slot g % kChangeLog: (g << 32) | the pid generation g touched (0: any). Written before
+  // generation_ moves to g; the tag tells an overwritten slot.
+  static constexpr uint64_t kChangeLog = 1024;
+  std::array<std::atomic<uint64_t>, kChangeLog> changes_{};
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::atomic<uint64_t> lookups_{0}, found_{0}, not_found_{0}, timed_out_{0}, exe_mismatch_{0},
