@@ -224,6 +224,45 @@ TEST_F(RunKernel, AnEventWaitsAtMostOneReadPause) {
   EXPECT_LT(p99, 560) << err;
 }
 
+// The pause follows the rate: a trickle of events makes it grow to max_read_delay_ms (400
+// here), and bursts of thousands of records then shrink it, so burst events do not wait a
+// pause sized for the trickle. (A read of more than 1,024 records was once taken for "the
+// reader is behind", which kept the pause where the trickle left it: every burst event
+// waited ~400 ms.)
+TEST_F(RunKernel, BurstsShortenTheReadPause) {
+  const std::string missing = dir + "/missing-" + std::to_string(getpid());
+  const std::string rules = dir + "/burst.rules";
+  std::ofstream(rules) << "-a always,exit -F arch=b64 -S openat -F exit=-ENOENT -F pid=" << getpid()
+                       << " -F key=auspex_burst\n";
+  const std::string cfg = dir + "/cfg.json";
+  std::ofstream(cfg) << R"({"format": "events", "audit_rules": "", "max_read_delay_ms": 400})";
+  Daemon d = start({"--config", cfg, "--rules", rules}, dir);
+  ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
+  auto fail_open = [&] { (void)::open(missing.c_str(), O_RDONLY); };
+  for (int i = 0; i < 12; ++i) {  // the trickle: one event per 100 ms
+    fail_open();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const int bursts = 10, per_burst = 500;  // ~2,500 records a burst (SYSCALL CWD PATH PROCTITLE EOE)
+  for (int b = 0; b < bursts; ++b) {
+    for (int i = 0; i < per_burst; ++i) fail_open();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
+  const std::string err = testing_support::slurp(d.err);
+  const size_t at = err.find("\"stats\":\"final\"");
+  ASSERT_NE(at, std::string::npos) << err;
+  simdjson::dom::parser p;
+  auto stats = p.parse(err.substr(err.rfind('\n', at) + 1, err.find('\n', at) - err.rfind('\n', at) - 1));
+  ASSERT_EQ(stats.error(), simdjson::SUCCESS) << err;
+  int64_t events = 0, p50 = -1;
+  ASSERT_EQ(stats["events"].get(events), simdjson::SUCCESS);
+  ASSERT_EQ(stats["latency_ms"]["p50"].get(p50), simdjson::SUCCESS);
+  EXPECT_GE(events, bursts * per_burst) << err;
+  EXPECT_LT(p50, 150) << err;
+}
+
 TEST_F(RunKernel, ReloadAppliesValidChangesAndKeepsRulesOnErrors) {
   const std::string rules = dir + "/live.rules";
   std::ofstream(rules) << "-a always,exit -F arch=b64 -S execve -F key=auspex_reload_a\n";

@@ -432,7 +432,6 @@ int run_main(Args args) {
   uint64_t last_events = 0, last_records = 0;
   auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.stats_interval_s);
   auto last_tick = std::chrono::steady_clock::now();
-  constexpr size_t kFullRead = 1024;
   constexpr double kBatchTarget = 256;  // records per hand-on the pause aims at
   double last_pause_ms = 5;
   double records_per_ms = 0;  // moving average over pauses: workloads arrive in bursts
@@ -483,11 +482,16 @@ int run_main(Args args) {
       rc = 1;
       break;
     }
-    behind = *got >= kFullRead;
+    // Only a read stopped at its bound means we are behind; a burst larger than a batch
+    // read whole is a rate to adapt the pause to (taking it for "behind" kept the pause at
+    // its maximum under bursty load: every event waited the whole pause).
+    behind = source.behind();
     streaming = *got > 0;
     if (paused_ms > 0 && *got > 0 && !behind) {
       const double seen = static_cast<double>(*got) / paused_ms;
-      records_per_ms = records_per_ms > 0 ? 0.75 * records_per_ms + 0.25 * seen : seen;
+      // Up at once (a burst must not wait out pauses sized for the trickle before it),
+      // down slowly.
+      records_per_ms = seen > records_per_ms ? seen : 0.75 * records_per_ms + 0.25 * seen;
       const double most = config.max_read_delay_ms;
       last_pause_ms = std::clamp(kBatchTarget / records_per_ms, std::min(2.0, most), most);
     }

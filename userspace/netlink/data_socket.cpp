@@ -111,6 +111,7 @@ core::Result<size_t> DataSocket::read_available(const RecordCallback& cb,
     taken += got;
     if (got < static_cast<int>(kBatch)) break;  // the queue is empty for now
   }
+  more_queued_ = taken >= kMaxDatagramsPerCall;
   counters.records.fetch_add(handed, std::memory_order_relaxed);
   counters.short_nlmsg_len.fetch_add(st.short_nlmsg_len, std::memory_order_relaxed);
   counters.malformed.fetch_add(st.malformed, std::memory_order_relaxed);

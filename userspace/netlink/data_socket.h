@@ -49,6 +49,9 @@ class DataSocket {
                                       Counters& counters);
   // Waits up to `wait` for data without reading it: true when some is queued.
   core::Result<bool> wait_readable(std::chrono::milliseconds wait);
+  // The last read_available stopped at its bound (4096 datagrams) with more queued: the
+  // reader is behind. Otherwise it read the socket empty.
+  bool more_queued() const { return more_queued_; }
 
   AuditSocket& socket() { return sock_; }
   const AuditSocket& socket() const { return sock_; }
@@ -71,6 +74,7 @@ class DataSocket {
   std::vector<mmsghdr> msgs_;
   std::vector<iovec> iov_;
   std::vector<sockaddr_nl> from_;
+  bool more_queued_ = false;
 };
 
 }  // namespace netlink

@@ -78,6 +78,8 @@ class LiveSource {
   // Waits up to `wait` for records without reading them (a caller that batches pauses after
   // this, then reads with receive_once(cb, 0)). True when some are queued.
   core::Result<bool> wait_readable(std::chrono::milliseconds wait) { return data_->wait_readable(wait); }
+  // The last receive_once stopped at its bound with more records queued.
+  bool behind() const { return data_->more_queued(); }
   // Reads lost/backlog now into counters().
   core::Result<Status> poll_status();
 
