@@ -2,6 +2,7 @@
 // audit state in TearDown, and the audit_state CTest fixture restores it again after the
 // run, so a crash cannot leave rules or a registered pid behind.
 #include <errno.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
@@ -411,6 +412,66 @@ TEST_F(AuditKernelTest, UnicastOverrunLosesRecordsAndIsCounted) {
   u.clear();
   run_program("/bin/true", 1);
   EXPECT_TRUE(receive_until(*src, u, [&](auto& r) { return has_exec_event(r); }));
+  ASSERT_TRUE(src->restore().ok());
+}
+
+// A read takes at most 4,096 datagrams (so the caller gets to its stop flag and status polls
+// under a flood) and then says whether more is queued: that alone means the reader is behind
+// (`auspex run` reads again at once instead of pausing). A read that empties the socket says
+// nothing is.
+TEST_F(AuditKernelTest, ReadStopsAtItsBoundAndSaysMoreIsQueued) {
+  auto src = open_source(SocketType::unicast);
+  ASSERT_TRUE(src);
+  // A child does the opens (our own pid is excluded by the source's first rule); it waits
+  // on a pipe until the rule naming it is in.
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  const std::string missing = "/nonexistent-auspex-bound-" + std::to_string(getpid());
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    char c;
+    close(go[1]);
+    if (read(go[0], &c, 1) != 1) _exit(1);
+    for (int i = 0; i < 1200; ++i) (void)::open(missing.c_str(), O_RDONLY);  // ~6,000 records
+    _exit(0);
+  }
+  close(go[0]);
+  const std::string pid = "pid=" + std::to_string(child);
+  std::vector<RuleItem> rules{item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b64", "exit=-2", pid, "key=auspex_bound"}, {"openat"}),
+                                   "-a always,exit -F arch=b64 -S openat -F exit=-ENOENT -F " + pid + " -k auspex_bound", 1)};
+  const bool installed = src->install(rules).ok();
+  (void)!write(go[1], "x", 1);
+  close(go[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(installed);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  for (int i = 0; i < 50; ++i) {  // until kauditd has handed them all to our socket
+    auto st = src->control().get_status();
+    if (st && st->backlog == 0) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  std::this_thread::sleep_for(milliseconds(200));
+  size_t ours = 0;
+  auto count = [&](uint16_t type, std::string_view text) {
+    ours += type == AUDIT_SYSCALL && text.find("key=\"auspex_bound\"") != std::string_view::npos;
+  };
+  auto first = src->receive_once(count, milliseconds(0));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 4096u);
+  EXPECT_TRUE(src->behind()) << "4,096 of ~6,000 records read and nothing said more were queued";
+  size_t total = *first, reads = 1;
+  for (; reads < 10; ++reads) {
+    auto more = src->receive_once(count, milliseconds(0));
+    ASSERT_TRUE(more);
+    total += *more;
+    if (!src->behind()) break;
+  }
+  EXPECT_LT(reads, 10u);
+  EXPECT_FALSE(src->behind());
+  EXPECT_GE(total, 6000u);
+  EXPECT_EQ(ours, 1200u);
   ASSERT_TRUE(src->restore().ok());
 }
 
