@@ -439,7 +439,7 @@ int run_main(Args args) {
   constexpr double kBatchTarget = 256;  // records per hand-on the pause aims at
   double last_pause_ms = 5;
   double records_per_ms = 0;  // moving average over pauses: workloads arrive in bursts
-  bool behind = false;        // the last read was full: read again without a pause
+  bool behind = false;        // the last read stopped at its bound: read again without a pause
   bool streaming = false;     // the last read had records: more are likely on the way
   int rc = 0;
   while (!g_stop.load()) {
@@ -458,13 +458,13 @@ int run_main(Args args) {
     // cold caches. The pause comes between the wake-up and the read, and what is read goes
     // into the pipeline at once: an event waits at most one pause. (Reading first and
     // ticking after the pause made the records that came during a pause wait for the next
-    // one too: up to two pauses.) The pause aims at kBatchTarget
-    // records at the rate recent batches saw (5 ms at 50k records/s), from 2 ms up to
-    // max_read_delay_ms (the latency it may add). A full read means we are behind: no
-    // pause. 30 ms at 100k records/s would be ~3 MiB of the 32 MiB socket buffer.
-    // While records keep coming (the last read had some), the pause starts right away: a
-    // poll would only wake us for the first record of the next batch, a second wake-up per
-    // batch for the same bound on latency.
+    // one too: up to two pauses.) While records keep coming (the last read had some) the
+    // pause starts without a poll, which would only wake us for the next batch's first
+    // record: a second wake-up per batch for the same bound on latency.
+    // The pause aims at kBatchTarget records at the rate recent batches saw (5 ms at 50k
+    // records/s), from 2 ms up to max_read_delay_ms (the latency it may add). A read
+    // stopped at its bound means we are behind: no pause. 30 ms at 100k records/s would be
+    // ~3 MiB of the 32 MiB socket buffer.
     bool ready = streaming;
     if (!ready) {
       auto r = source.wait_readable(idle_tick);

@@ -48,10 +48,9 @@ core::Result<size_t> DataSocket::read_available(const RecordCallback& cb,
   more_queued_ = false;
   if (wait.count() > 0) {
     // Without a wait the non-blocking recvmmsg below answers the same question.
-    pollfd p{sock_.fd(), POLLIN, 0};
-    int pr = ::poll(&p, 1, static_cast<int>(wait.count()));
-    if (pr < 0 && errno != EINTR) return core::make_error("poll(audit data socket)", errno);
-    if (pr <= 0) return size_t{0};
+    auto ready = wait_readable(wait);
+    if (!ready) return ready.error();
+    if (!*ready) return size_t{0};
   }
   size_t handed = 0;
   DatagramStats st;
