@@ -38,7 +38,7 @@ static __always_inline void count(__u32 cause)
 		__sync_fetch_and_add(v, 1);
 }
 
-/* Wake the consumer only once the ring is filling up: it drains every 50 ms anyway
+/* Wake the consumer only once the ring is filling up: it drains every 250 ms anyway
  * (proctree::Service), and a lookup that needs the newest events wakes it itself. An epoll
  * wake-up per fork, exec and exit was the tree thread's main cost on a busy machine. 1 MiB
  * is an eighth of the ring: ~150 exec events, or tens of ms of a fork storm. */

@@ -3,6 +3,7 @@
 // source interface).
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -95,6 +96,7 @@ class SyntheticSource final : public EventSource {
   std::string_view name() const override { return "synthetic"; }
   core::Result<void> start() override { return {}; }
   core::Result<size_t> poll(int timeout_ms, EventSink& sink) override {
+    polls.fetch_add(1);
     std::vector<TreeEvent> batch;
     {
       std::unique_lock lock(mu_);
@@ -117,6 +119,7 @@ class SyntheticSource final : public EventSource {
     cv_.notify_all();
   }
   std::vector<Counter> counters() const override { return {}; }
+  std::atomic<int> polls{0};  // poll() calls: how often the service thread came by
   // With inline_consume on, lookups may take the queue on their own thread (as BpfSource
   // does), paused or not.
   bool inline_consume = false;

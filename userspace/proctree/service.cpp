@@ -14,7 +14,11 @@
 namespace proctree {
 namespace {
 
-constexpr int kIdlePollMs = 50;
+// Between polls the ring wakes us itself once 1 MiB is queued (proctree.bpf.c), and a lookup
+// that needs the newest events consumes them or wakes us: the idle poll only moves the
+// watermark on and reaps. Each wake-up of an idle CPU costs ~50 us of this thread's CPU on
+// a VM (bench/README.md): at 50 ms that was most of an idle collector's CPU.
+constexpr int kIdlePollMs = 250;
 
 
 }  // namespace
