@@ -49,7 +49,7 @@ class SessionEnricherTest : public ::testing::Test {
   }
   // The whole answer, rendered, for comparing a cached result with a fresh one.
   static std::string rendered(const enrich::SessionResult& r) {
-    return r.view ? r.view->members + "|" + r.view->parent_members : std::string("(none)");
+    return r.view ? r.view->rendered->members + "|" + r.view->rendered->parent_members : std::string("(none)");
   }
   Synth syn;
   SyntheticSource* src = nullptr;
@@ -64,7 +64,8 @@ TEST_F(SessionEnricherTest, SettledEventsOfALiveProcessReuseTheRenderedResult) {
   ASSERT_EQ(first.miss, enrich::SessionMiss::kNone);
   ASSERT_NE(first.info, nullptr);
   EXPECT_EQ(first.info->self.key.pid, 21);
-  EXPECT_NE(first.view->members.find("\"session_leader\":{\"pid\":20,\"entity_id\""), std::string::npos) << first.view->members;
+  EXPECT_NE(first.view->rendered->members.find("\"session_leader\":{\"pid\":20,\"entity_id\""), std::string::npos)
+      << first.view->rendered->members;
   EXPECT_EQ(e.cached(), 0u);
   // Settled events: from the cache, the same answer.
   for (int i = 0; i < 5; ++i) {
@@ -273,6 +274,42 @@ TEST_F(SessionEnricherTest, ExitedProcessesOtherExecutablesAndEarlierEventsAskTh
   enrich::SessionEnricher later(*svc, clock_at(now_unix_ns() / 1'000'000'000 + 3600));
   for (int i = 0; i < 3; ++i) (void)later.lookup(20, now_unix_ns(), "/bin/sh", true);
   EXPECT_EQ(later.cached(), 0u);
+}
+
+// A change the document does not show (the process's own exit) keeps the rendering: the
+// tree is asked, the answer is fresh, the text is shared. A change it shows (an exec of the
+// parent, which is also the session leader) renders anew.
+TEST_F(SessionEnricherTest, AnAnswerThatShowsNothingNewSharesTheRendering) {
+  enrich::SessionEnricher e(*svc, clock_at(0));
+  auto live = e.lookup(21, now_unix_ns(), "/bin/x", true);
+  ASSERT_EQ(live.miss, enrich::SessionMiss::kNone);
+  uint64_t g = svc->generation();
+  src->push(syn.exit({21, 20, 20, 20}));
+  wait_generation(*svc, g + 1);
+  auto exited = e.lookup(21, now_unix_ns(), "/bin/x", true);
+  ASSERT_EQ(exited.miss, enrich::SessionMiss::kNone);
+  EXPECT_EQ(e.cached(), 0u) << "the exit must be asked of the tree";
+  EXPECT_EQ(e.rendering_reused(), 1u);
+  EXPECT_EQ(exited.view->rendered, live.view->rendered);
+  EXPECT_TRUE(exited.info->self.exited) << "the answer is the tree's, not the earlier one";
+  enrich::SessionEnricher fresh(*svc, clock_at(0));
+  EXPECT_EQ(rendered(fresh.lookup(21, now_unix_ns(), "/bin/x", true)), rendered(exited));
+
+  // 22 runs in 20's session; 20 (its parent and session leader) execs.
+  src->push(syn.fork({22, 20, 20, 20}, 20));
+  src->push(syn.exec({22, 20, 20, 20}, "/bin/y"));
+  auto before = e.lookup(22, now_unix_ns(), "/bin/y", false);
+  ASSERT_EQ(before.miss, enrich::SessionMiss::kNone);
+  g = svc->generation();
+  src->push(syn.exec({20, 1, 20, 20}, "/bin/zsh"));
+  wait_generation(*svc, g + 1);
+  auto after = e.lookup(22, now_unix_ns(), "/bin/y", true);
+  ASSERT_EQ(after.miss, enrich::SessionMiss::kNone);
+  EXPECT_EQ(e.rendering_reused(), 1u) << "the session leader's exec shows: no reuse";
+  EXPECT_NE(after.view->rendered, before.view->rendered);
+  EXPECT_NE(after.view->rendered->members.find("/bin/zsh"), std::string::npos) << after.view->rendered->members;
+  ASSERT_TRUE(after.info->parent.image);
+  EXPECT_EQ(after.info->parent.image->executable, "/bin/zsh");
 }
 
 TEST_F(SessionEnricherTest, EachThreadHasItsOwnCacheAndEachEnricherItsOwnEntries) {

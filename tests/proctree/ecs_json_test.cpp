@@ -67,15 +67,17 @@ TEST(EcsJson, EndHasExitCodeAndNoTtyWithoutOne) {
 // or of the clock) changed at a time, rendered from the cache each time right after the
 // unchanged one, must equal a rendering without the cache. An input the cache did not
 // compare would give the unchanged leader's bytes here.
-TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
-  auto image = [](std::string exe, std::vector<std::string> args) {
-    auto i = std::make_shared<Image>();
-    i->executable = exe;
-    i->name = exe.substr(exe.rfind('/') + 1);
-    i->args = std::move(args);
-    i->cwd = "/home/u";
-    return std::shared_ptr<const Image>(i);
-  };
+std::shared_ptr<const Image> image(std::string exe, std::vector<std::string> args) {
+  auto i = std::make_shared<Image>();
+  i->executable = exe;
+  i->name = exe.substr(exe.rfind('/') + 1);
+  i->args = std::move(args);
+  i->cwd = "/home/u";
+  return i;
+}
+
+// ls in an ssh session: every member and leader known.
+ProcessInfo ls_in_ssh() {
   ProcessInfo base;
   base.self.key = {1003, 1200};
   base.self.euid = base.self.egid = 1000;
@@ -92,13 +94,15 @@ TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
   base.entry_leader.key = {1001, 0};  // start tick 0: its start is written while its ids are known
   base.entry_leader.image = image("/usr/sbin/sshd", {"sshd: u [priv]"});
   base.entry_leader.entry_source_ip = "192.0.2.7";
-  const HostClock clock = clock_vector();
+  return base;
+}
 
-  using Change = std::function<void(ProcessInfo&, HostClock&)>;
-  const std::vector<std::pair<const char*, Change>> changes = {
-      {"none", [](ProcessInfo&, HostClock&) {}},
-      {"leader image", [&](ProcessInfo& i, HostClock&) { i.session_leader.image = image("/bin/zsh", {"zsh"}); }},
-      {"leader image, same path", [&](ProcessInfo& i, HostClock&) { i.entry_leader.image = image("/usr/sbin/sshd", {"sshd: v"}); }},
+using Change = std::function<void(ProcessInfo&, HostClock&)>;
+// Changes to what the tree adds to a document (the process's own image is not among it).
+const std::vector<std::pair<const char*, Change>>& shown_changes() {
+  static const std::vector<std::pair<const char*, Change>> changes = {
+      {"leader image", [](ProcessInfo& i, HostClock&) { i.session_leader.image = image("/bin/zsh", {"zsh"}); }},
+      {"leader image, same path", [](ProcessInfo& i, HostClock&) { i.entry_leader.image = image("/usr/sbin/sshd", {"sshd: v"}); }},
       {"leader euid", [](ProcessInfo& i, HostClock&) { i.session_leader.euid = 0; }},
       {"leader egid, session", [](ProcessInfo& i, HostClock&) { i.session_leader.egid = 0; }},
       {"leader egid", [](ProcessInfo& i, HostClock&) { i.entry_leader.egid = 5; }},
@@ -106,20 +110,46 @@ TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
       {"leader ids unknown", [](ProcessInfo& i, HostClock&) { i.entry_leader.ids_known = false; }},
       {"leader start", [](ProcessInfo& i, HostClock&) { i.session_leader.key.start_ticks = 999; }},
       {"leader pid", [](ProcessInfo& i, HostClock&) { i.entry_leader.key.pid = 1000; }},
+      {"no group leader", [](ProcessInfo& i, HostClock&) { i.has_group_leader = false; }},
       {"source ip", [](ProcessInfo& i, HostClock&) { i.entry_leader.entry_source_ip = "198.51.100.1"; }},
       {"entry type", [](ProcessInfo& i, HostClock&) { i.self.entry_type = EntryType::kTerminal; }},
       {"same as process", [](ProcessInfo& i, HostClock&) { i.self.key = i.session_leader.key; i.group_leader = i.session_leader; }},
       {"another process", [](ProcessInfo& i, HostClock&) { i.self.key = {1004, 1300}; }},
+      {"own start", [](ProcessInfo& i, HostClock&) { i.self.key.start_ticks = 1201; }},
+      {"own euid", [](ProcessInfo& i, HostClock&) { i.self.euid = 0; }},
+      {"own egid", [](ProcessInfo& i, HostClock&) { i.self.egid = 0; }},
+      {"own tty", [](ProcessInfo& i, HostClock&) { i.self.tty_minor = 3; }},
+      {"own ids unknown", [](ProcessInfo& i, HostClock&) { i.self.ids_known = false; i.self.key.start_ticks = 0; }},
+      {"parent image", [](ProcessInfo& i, HostClock&) { i.parent.image = image("/bin/bash", {"-bash"}); }},
+      {"parent euid", [](ProcessInfo& i, HostClock&) { i.parent.euid = 0; }},
+      {"parent egid", [](ProcessInfo& i, HostClock&) { i.parent.egid = 7; }},
+      {"parent tty", [](ProcessInfo& i, HostClock&) { i.parent.tty_major = 136; }},
+      {"parent ids unknown", [](ProcessInfo& i, HostClock&) { i.parent.ids_known = false; i.parent.key.start_ticks = 0; }},
+      {"parent start", [](ProcessInfo& i, HostClock&) { i.parent.key.start_ticks = 1100; }},
+      {"parent pid", [](ProcessInfo& i, HostClock&) { i.parent.key.pid = 1; }},
+      {"no parent", [](ProcessInfo& i, HostClock&) { i.has_parent = false; }},
+  };
+  return changes;
+}
+
+std::string render(const ProcessInfo& i, const HostClock& c, bool reuse) {
+  std::string m, pm;
+  render_session_members(i, c, m, pm, reuse);
+  return m + "|" + pm;
+}
+
+TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
+  const ProcessInfo base = ls_in_ssh();
+  const HostClock clock = clock_vector();
+  std::vector<std::pair<const char*, Change>> changes = {{"none", [](ProcessInfo&, HostClock&) {}}};
+  changes.insert(changes.end(), shown_changes().begin(), shown_changes().end());
+  const std::vector<std::pair<const char*, Change>> clock_changes = {
       {"boot id", [](ProcessInfo&, HostClock& c) { c.boot_id = "ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d"; }},
       {"btime", [](ProcessInfo&, HostClock& c) { c.btime_s += 1; }},
       {"ticks per second", [](ProcessInfo&, HostClock& c) { c.ticks_per_s = 250; }},
       {"pid namespace", [](ProcessInfo&, HostClock& c) { c.pidns_inode += 1; }},
   };
-  auto render = [](const ProcessInfo& i, const HostClock& c, bool reuse) {
-    std::string m, pm;
-    render_session_members(i, c, m, pm, reuse);
-    return m + "|" + pm;
-  };
+  changes.insert(changes.end(), clock_changes.begin(), clock_changes.end());
   // Members of an object, without its braces: `{` + them + `}` is the object.
   {
     std::string m, pm;
@@ -148,6 +178,48 @@ TEST(EcsJson, LeadersFromTheCacheEqualFreshOnes) {
       i.session_leader.key = {pid, static_cast<uint64_t>(pid)};
       ASSERT_EQ(render(i, clock, true), render(i, clock, false)) << pid;
     }
+  }
+  // Parents too: more than the cache holds.
+  for (int round = 0; round < 3; ++round) {
+    for (int32_t pid = 3000; pid < 3020; ++pid) {
+      ProcessInfo i = base;
+      i.parent.key = {pid, static_cast<uint64_t>(pid)};
+      ASSERT_EQ(render(i, clock, true), render(i, clock, false)) << pid;
+    }
+  }
+}
+
+// same_session_members says "same" only where the rendering and the parent's image (the
+// document's process.parent name, executable and args) are the same, and does say it for
+// changes a document of the process does not show: its exit, its own image, its ppid.
+TEST(EcsJson, SameSessionMembersOnlyWhereNothingShownChanged) {
+  const ProcessInfo base = ls_in_ssh();
+  const HostClock clock = clock_vector();
+  EXPECT_TRUE(same_session_members(base, base));
+  for (const auto& [what, change] : shown_changes()) {
+    ProcessInfo i = base;
+    HostClock c = clock;
+    change(i, c);
+    EXPECT_FALSE(same_session_members(base, i)) << what;
+    EXPECT_FALSE(same_session_members(i, base)) << what;
+    const bool parent_image_differs = i.has_parent && i.parent.image != base.parent.image;
+    EXPECT_TRUE(render(i, c, false) != render(base, clock, false) || parent_image_differs)
+        << what << ": shows nothing new, so it need not end the reuse";
+  }
+  const std::vector<std::pair<const char*, Change>> hidden = {
+      {"own exit", [](ProcessInfo& i, HostClock&) { i.self.exited = true; i.self.exit_code_known = true; i.self.exit_code = 256; i.self.exit_ts_boot_ns = 99; }},
+      {"own image", [](ProcessInfo& i, HostClock&) { i.self.image = image("/bin/cat", {"cat"}); }},
+      {"own ppid", [](ProcessInfo& i, HostClock&) { i.self.ppid = 1; }},
+      {"own newer event", [](ProcessInfo& i, HostClock&) { i.self.last_ts_boot_ns = 12345; }},
+      {"leader exit", [](ProcessInfo& i, HostClock&) { i.session_leader.exited = true; }},
+      {"copied images", [](ProcessInfo& i, HostClock&) { ProcessInfo copy = i; i = copy; }},
+  };
+  for (const auto& [what, change] : hidden) {
+    ProcessInfo i = base;
+    HostClock c = clock;
+    change(i, c);
+    EXPECT_TRUE(same_session_members(base, i)) << what;
+    EXPECT_EQ(render(i, c, false), render(base, clock, false)) << what;
   }
 }
 

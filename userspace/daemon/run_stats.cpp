@@ -52,6 +52,9 @@ std::string metrics_text(const Stats& s) {
     p.counter("auspex_session_enriched_total", "Documents with session metadata.", s.session->enriched());
     p.counter("auspex_session_cached_total",
               "Documents enriched from the worker's cache (no tree lookup, no lock).", s.session->cached());
+    p.counter("auspex_session_rendering_reused_total",
+              "Documents whose tree answer reused an earlier rendering of the same process.",
+              s.session->rendering_reused());
     for (auto m : {enrich::SessionMiss::kNoPid, enrich::SessionMiss::kNotFound, enrich::SessionMiss::kTimedOut})
       p.counter("auspex_session_missed_total", "Documents without session metadata, by reason.", s.session->missed(m),
                 std::string("reason=\"") + enrich::to_string(m) + "\"");
@@ -127,6 +130,7 @@ std::string stats_json(const Stats& s, double interval_s, uint64_t& last_events,
       w.key(enrich::to_string(m)).unsigned_number(s.session->missed(m));
     w.key("exe_differs").unsigned_number(s.session->exe_differs());
     w.key("cached").unsigned_number(s.session->cached());
+    w.key("rendering_reused").unsigned_number(s.session->rendering_reused());
     w.end_object();
   }
   if (s.tree) {

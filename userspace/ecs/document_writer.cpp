@@ -417,8 +417,8 @@ size_t DocumentWriter::write_at(const AuditEvent& e, const reassembly::Event& ra
   // users and the leaders, rendered once per process by the enricher and shared here.
   std::string_view session_json, session_parent_json;
   if (session && session->info && options_.session && session->miss == enrich::SessionMiss::kNone && session->view) {
-    session_json = session->view->members;
-    session_parent_json = session->view->parent_members;
+    session_json = session->view->rendered->members;
+    session_parent_json = session->view->rendered->parent_members;
   }
   if (has_pid || has_ppid || !p.title.empty() || !p.name.empty() || !p.exe.empty() || !p.cwd.empty() ||
       p.nargs > 0 || p.args_count >= 0 || !session_json.empty()) {

@@ -101,14 +101,23 @@ SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::s
   }
   auto view = std::make_shared<SessionView>();
   view->info = std::move(*l.info);
-  proctree::render_session_members(view->info, clock_, view->members, view->parent_members);
+  CacheEntry& c = slot(pid);
+  if (c.owner == id_ && c.pid == pid && c.view && proctree::same_session_members(c.view->info, view->info)) {
+    // Changed, but not in what the document shows (the process's own exit, an exec of a
+    // process it does not name): the same text.
+    view->rendered = c.view->rendered;
+    rendering_reused_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    auto rendered = std::make_shared<SessionRendering>();
+    proctree::render_session_members(view->info, clock_, rendered->members, rendered->parent_members);
+    view->rendered = std::move(rendered);
+  }
   r.view = std::move(view);
   r.info = &r.view->info;
   enriched_.fetch_add(1, std::memory_order_relaxed);
   // Only a live process's record is the newest of its pid for every later event; only a
   // found one (not another image) is what a settled event of this executable finds.
   if (l.status == proctree::LookupStatus::kFound && !r.info->self.exited) {
-    CacheEntry& c = slot(pid);
     c.owner = id_;
     c.generation = l.generation;
     c.pid = pid;

@@ -37,12 +37,19 @@ enum class SessionMiss : uint8_t {
 
 const char* to_string(SessionMiss m);
 
-// A found process, rendered once: shared by every event that finds the same process while
-// the tree has not changed (see SessionEnricher::lookup).
+// What the tree adds to a document, rendered (render_session_members).
+struct SessionRendering {
+  std::string members;         // process.* members the tree adds
+  std::string parent_members;  // process.parent.* members the tree adds
+};
+
+// A found process with its rendering: shared by every event that finds the same process
+// while nothing changed for it (see SessionEnricher::lookup). The rendering is shared
+// further, with a later answer for the process whose rendering would be the same
+// (proctree::same_session_members: its own exit, say).
 struct SessionView {
   proctree::ProcessInfo info;
-  std::string members;         // process.* members the tree adds (render_session_members)
-  std::string parent_members;  // process.parent.* members the tree adds
+  std::shared_ptr<const SessionRendering> rendered;
 };
 
 struct SessionResult {
@@ -80,6 +87,9 @@ class SessionEnricher {
   uint64_t exe_differs() const { return exe_differs_.load(std::memory_order_relaxed); }
   // Enriched events answered from the calling thread's cache (no tree lookup).
   uint64_t cached() const { return cached_.load(std::memory_order_relaxed); }
+  // Enriched events that asked the tree and reused the rendering of an earlier answer for
+  // the same process (nothing the document shows had changed).
+  uint64_t rendering_reused() const { return rendering_reused_.load(std::memory_order_relaxed); }
 
  private:
   static uint64_t next_id();
@@ -89,6 +99,7 @@ class SessionEnricher {
   std::atomic<uint64_t> enriched_{0};
   std::atomic<uint64_t> exe_differs_{0};
   std::atomic<uint64_t> cached_{0};
+  std::atomic<uint64_t> rendering_reused_{0};
   const uint64_t id_;  // tells this enricher's entries in a thread's cache from another's
   std::array<std::atomic<uint64_t>, static_cast<size_t>(SessionMiss::kCount)> missed_{};
 };

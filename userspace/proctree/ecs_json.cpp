@@ -81,11 +81,16 @@ class LeaderCache {
   size_t next_ = 0;
 };
 
+LeaderCache& leader_cache() {
+  thread_local LeaderCache cache;
+  return cache;
+}
+
 // write_leader through this thread's LeaderCache.
 void write_leader_cached(core::JsonWriter& w, const char* name, bool has, const Process& leader, const Process& self,
                          const HostClock& c) {
   if (!has) return;
-  thread_local LeaderCache cache;
+  LeaderCache& cache = leader_cache();
   if (const std::string* json = cache.find(name, leader, self, c)) {
     w.raw(*json);
     return;
@@ -94,6 +99,27 @@ void write_leader_cached(core::JsonWriter& w, const char* name, bool has, const 
   core::JsonWriter lw(json);  // a writer starts as after '{': `"name":{...}`, no comma
   write_leader(lw, name, true, leader, self, c);
   w.raw(json);
+}
+
+// The members of process.parent through the same cache: the children of one shell or
+// service share their parent, so a new process's parent was mostly rendered before.
+constexpr const char* kParentRole = "parent";
+void write_parent_cached(core::JsonWriter& w, const Process& parent, const Process& self, const HostClock& c) {
+  LeaderCache& cache = leader_cache();
+  if (const std::string* json = cache.find(kParentRole, parent, self, c)) {
+    w.raw(*json);
+    return;
+  }
+  std::string& json = cache.put(kParentRole, parent, self, c);
+  core::JsonWriter pw(json);
+  write_process_fields(pw, parent, c, /*audit_fields=*/false);
+  w.raw(json);
+}
+
+// The inputs of write_process_fields (with the image when the document shows it).
+bool same_fields(const Process& a, const Process& b, bool image) {
+  return a.key == b.key && a.ids_known == b.ids_known && a.euid == b.euid && a.egid == b.egid &&
+         a.tty_major == b.tty_major && a.tty_minor == b.tty_minor && (!image || a.image == b.image);
 }
 
 }  // namespace
@@ -152,8 +178,25 @@ void render_session_members(const ProcessInfo& info, const HostClock& clock, std
   if (info.has_parent) {
     parent_members.reserve(512);  // entity_id, start, interactive, user, group: ~250 bytes
     core::JsonWriter pw(parent_members);
-    write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
+    if (reuse_leaders) write_parent_cached(pw, info.parent, info.self, clock);
+    else write_process_fields(pw, info.parent, clock, /*audit_fields=*/false);
   }
+}
+
+bool same_session_members(const ProcessInfo& a, const ProcessInfo& b) {
+  // The process itself: its image is not rendered (the audit records name it).
+  if (!same_fields(a.self, b.self, false) || a.self.entry_type != b.self.entry_type) return false;
+  if (a.has_parent != b.has_parent || a.has_group_leader != b.has_group_leader ||
+      a.has_session_leader != b.has_session_leader || a.has_entry_leader != b.has_entry_leader)
+    return false;
+  // The parent's image: the document fills process.parent's name, executable and args from it.
+  if (a.has_parent && !same_fields(a.parent, b.parent, true)) return false;
+  if (a.has_group_leader && !same_fields(a.group_leader, b.group_leader, true)) return false;
+  if (a.has_session_leader && !same_fields(a.session_leader, b.session_leader, true)) return false;
+  if (a.has_entry_leader && (!same_fields(a.entry_leader, b.entry_leader, true) ||
+                             a.entry_leader.entry_source_ip != b.entry_leader.entry_source_ip))
+    return false;
+  return true;
 }
 
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,

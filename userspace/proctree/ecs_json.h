@@ -23,10 +23,17 @@ void write_leader(core::JsonWriter& w, const char* name, bool has, const Process
 // What the tree adds to an audit document's `process` (SESSION_VIEW.md §1, §3): the
 // members (no braces) of `process` — entity_id, start, interactive, user, group, tty and the
 // group, session and entry leaders — and of `process.parent` (empty without a parent).
-// reuse_leaders: a leader rendered on this thread before with the same inputs is copied
-// from a small per-thread cache (false renders every leader, for tests).
+// reuse_leaders: a leader or parent rendered on this thread before with the same inputs is
+// copied from a small per-thread cache (false renders every one, for tests).
 void render_session_members(const ProcessInfo& info, const HostClock& clock, std::string& members,
                             std::string& parent_members, bool reuse_leaders = true);
+
+// Whether render_session_members gives a and b the same text and the process.parent.* an
+// audit document takes from the tree (pid, name, executable, args) is the same: every input
+// of both compared (images by address: they are immutable and shared, and a's is alive).
+// Lets an event of a process that changed in ways the document does not show (its own exit,
+// say) reuse the rendering of an earlier event.
+bool same_session_members(const ProcessInfo& a, const ProcessInfo& b);
 
 // Appends one JSON object (no newline). boot_to_unix_ns converts CLOCK_BOOTTIME stamps.
 void append_change_json(std::string& out, EventKind action, const ProcessInfo& info,
