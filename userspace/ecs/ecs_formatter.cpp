@@ -64,7 +64,7 @@ class EcsFormatter final : public EventFormatter {
     int64_t pid = 0;
     if (!parse_int(model_.process.pid, pid) || pid <= 0 || pid > INT32_MAX) return {};
     const int64_t unix_ns = event.sec * 1'000'000'000 + int64_t{event.msec} * 1'000'000;
-    feed_tree(static_cast<int32_t>(pid), unix_ns);
+    if (feeds_tree_) feed_tree(static_cast<int32_t>(pid), unix_ns);
     const std::string_view syscall = model_.data.get("syscall");
     const bool settled = !syscall.empty() && syscall != "execve" && syscall != "execveat" && syscall != "setsid" &&
                          syscall != "setpgid" && syscall != "clone" && syscall != "fork" && syscall != "vfork" &&
@@ -109,6 +109,9 @@ class EcsFormatter final : public EventFormatter {
   }
 
   Options options_;
+  // The tree's backend learns from audit execs, exits and setsids (procfs; the eBPF one
+  // sees them itself): only then are the facts built, copies of exe, args and cwd.
+  const bool feeds_tree_ = options_.session && options_.session->learns_from_audit();
   std::shared_ptr<FormatterStats> stats_;
   enrich::SessionResult session_;
   Coalescer coalescer_;

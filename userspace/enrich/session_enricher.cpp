@@ -19,6 +19,7 @@ const char* to_string(SessionMiss m) {
   return "?";
 }
 
+bool SessionEnricher::learns_from_audit() const { return service_.learns_from_audit(); }
 void SessionEnricher::observe_exec(const proctree::AuditExec& e) { service_.on_audit_exec(e); }
 void SessionEnricher::observe_exit(const proctree::AuditExit& e) { service_.on_audit_exit(e); }
 void SessionEnricher::observe_setsid(const proctree::AuditSetsid& e) { service_.on_audit_setsid(e); }

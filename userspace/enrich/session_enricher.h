@@ -76,6 +76,9 @@ class SessionEnricher {
 
   // What the procfs backend learns from audit (SESSION_VIEW.md §4): successful execve,
   // exit_group and setsid. The eBPF backend ignores them. Call before lookup().
+  // Whether the backend learns from them (procfs does, eBPF does not): a caller may skip
+  // building the facts when it does not.
+  bool learns_from_audit() const;
   void observe_exec(const proctree::AuditExec& e);
   void observe_exit(const proctree::AuditExit& e);
   void observe_setsid(const proctree::AuditSetsid& e);

@@ -102,6 +102,8 @@ class Service {
                       std::string_view expected_exe = {}, bool settled = false);
 
   // Audit facts for the procfs backend (SESSION_VIEW.md §4); ignored by the eBPF backend.
+  // learns_from_audit: whether they are used (callers need not build them otherwise).
+  bool learns_from_audit() const { return source_->audit_facts() != nullptr; }
   void on_audit_exec(const AuditExec& e);
   void on_audit_exit(const AuditExit& e);
   void on_audit_setsid(const AuditSetsid& e);
