@@ -294,6 +294,12 @@ TEST_F(SessionEnricherTest, AnAnswerThatShowsNothingNewSharesTheRendering) {
   EXPECT_TRUE(exited.info->self.exited) << "the answer is the tree's, not the earlier one";
   enrich::SessionEnricher fresh(*svc, clock_at(0));
   EXPECT_EQ(rendered(fresh.lookup(21, now_unix_ns(), "/bin/x", true)), rendered(exited));
+  // Found exited the first time (a short-lived process, looked up a batch later): its next
+  // event asks the tree again but shares the rendering.
+  auto again = fresh.lookup(21, now_unix_ns(), "/bin/x", true);
+  EXPECT_EQ(fresh.cached(), 0u) << "an exited process is never answered without the tree";
+  EXPECT_EQ(fresh.rendering_reused(), 1u);
+  EXPECT_EQ(rendered(again), rendered(exited));
 
   // 22 runs in 20's session; 20 (its parent and session leader) execs.
   src->push(syn.fork({22, 20, 20, 20}, 20));

@@ -36,6 +36,9 @@ struct CacheEntry {
   uint64_t generation = 0;
   int32_t pid = 0;
   int64_t start_unix_ms = 0;
+  // Exited when found: its rendering may be shared (an exited process's later events), but
+  // it is never an answer without the tree (its pid may come back as another process).
+  bool live = false;
   std::shared_ptr<const SessionView> view;
 };
 constexpr size_t kCacheSlots = 512;
@@ -70,7 +73,7 @@ SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::s
   }
   if (settled) {
     CacheEntry& c = slot(pid);
-    if (c.owner == id_ && c.pid == pid && event_unix_ns / 1'000'000 >= c.start_unix_ms &&
+    if (c.owner == id_ && c.pid == pid && c.live && event_unix_ns / 1'000'000 >= c.start_unix_ms &&
         (exe.empty() || (c.view->info.self.image && c.view->info.self.image->executable == exe)) &&
         holds(service_, c)) {
       r.miss = SessionMiss::kNone;
@@ -117,8 +120,11 @@ SessionResult SessionEnricher::lookup(int32_t pid, int64_t event_unix_ns, std::s
   r.info = &r.view->info;
   enriched_.fetch_add(1, std::memory_order_relaxed);
   // Only a live process's record is the newest of its pid for every later event; only a
-  // found one (not another image) is what a settled event of this executable finds.
-  if (l.status == proctree::LookupStatus::kFound && !r.info->self.exited) {
+  // found one (not another image) is what a settled event of this executable finds. An
+  // exited one is kept for its rendering: at a batch's pace most short-lived processes have
+  // exited by their exec event's lookup, and their exit_group event comes next.
+  if (l.status == proctree::LookupStatus::kFound) {
+    c.live = !r.info->self.exited;
     c.owner = id_;
     c.generation = l.generation;
     c.pid = pid;
