@@ -10,23 +10,12 @@
 #include <vector>
 
 #include "ecs/ecs_formatter.h"
+#include "ecs_test_support.h"
 #include "enrich/session_enricher.h"
 #include "proctree/procfs_source.h"
 #include "proctree/service.h"
-#include "reassembly/event.h"
-#include "record/header.h"
 
 namespace {
-
-std::unique_ptr<reassembly::Event> make_event(const std::vector<std::string>& lines) {
-  auto e = std::make_unique<reassembly::Event>();
-  for (const std::string& line : lines) {
-    record::Header h;
-    if (record::parse_log_header(line, h) != record::HeaderError::kNone) continue;
-    e->append_copy(h, line);
-  }
-  return e;
-}
 
 proctree::HostClock test_clock() {
   proctree::HostClock c;
@@ -53,7 +42,7 @@ TEST(EcsSessionFeed, AProcfsTreeLearnsAShortLivedExecFromItsRecords) {
   const std::string stamp = "msg=audit(" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) +
                             ".250:77): ";
   const std::string ppid = std::to_string(getpid());
-  auto event = make_event({
+  auto event = ecs_test::make_event({
       "type=SYSCALL " + stamp + "arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=" + ppid +
           " pid=999999998 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 "
           "fsgid=1000 tty=(none) ses=3 comm=\"true\" exe=\"/usr/bin/true\" key=(null)",
