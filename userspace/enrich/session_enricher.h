@@ -74,11 +74,11 @@ class SessionEnricher {
   // cache; call from the same threads for the life of the enricher.
   SessionResult lookup(int32_t pid, int64_t event_unix_ns, std::string_view exe, bool settled = false);
 
+  // Whether the backend learns from the facts below (procfs does, eBPF does not): a caller
+  // may skip building them when it does not.
+  bool learns_from_audit() const;
   // What the procfs backend learns from audit (SESSION_VIEW.md §4): successful execve,
   // exit_group and setsid. The eBPF backend ignores them. Call before lookup().
-  // Whether the backend learns from them (procfs does, eBPF does not): a caller may skip
-  // building the facts when it does not.
-  bool learns_from_audit() const;
   void observe_exec(const proctree::AuditExec& e);
   void observe_exit(const proctree::AuditExit& e);
   void observe_setsid(const proctree::AuditSetsid& e);

@@ -81,39 +81,39 @@ class LeaderCache {
   size_t next_ = 0;
 };
 
+// One per thread, out of the template below (each instance of it would have its own).
 LeaderCache& leader_cache() {
   thread_local LeaderCache cache;
   return cache;
 }
 
-// write_leader through this thread's LeaderCache.
-void write_leader_cached(core::JsonWriter& w, const char* name, bool has, const Process& leader, const Process& self,
-                         const HostClock& c) {
-  if (!has) return;
+// A fragment through this thread's LeaderCache: copied when these inputs were rendered
+// before, else rendered by `render` into a new entry.
+template <typename Render>
+void write_cached(core::JsonWriter& w, const char* role, const Process& p, const Process& self, const HostClock& c,
+                  Render render) {
   LeaderCache& cache = leader_cache();
-  if (const std::string* json = cache.find(name, leader, self, c)) {
+  if (const std::string* json = cache.find(role, p, self, c)) {
     w.raw(*json);
     return;
   }
-  std::string& json = cache.put(name, leader, self, c);
-  core::JsonWriter lw(json);  // a writer starts as after '{': `"name":{...}`, no comma
-  write_leader(lw, name, true, leader, self, c);
+  std::string& json = cache.put(role, p, self, c);
+  core::JsonWriter fw(json);  // a writer starts as after '{': no leading comma
+  render(fw);
   w.raw(json);
+}
+
+void write_leader_cached(core::JsonWriter& w, const char* name, bool has, const Process& leader, const Process& self,
+                         const HostClock& c) {
+  if (!has) return;
+  write_cached(w, name, leader, self, c, [&](core::JsonWriter& fw) { write_leader(fw, name, true, leader, self, c); });
 }
 
 // The members of process.parent through the same cache: the children of one shell or
 // service share their parent, so a new process's parent was mostly rendered before.
-constexpr const char* kParentRole = "parent";
 void write_parent_cached(core::JsonWriter& w, const Process& parent, const Process& self, const HostClock& c) {
-  LeaderCache& cache = leader_cache();
-  if (const std::string* json = cache.find(kParentRole, parent, self, c)) {
-    w.raw(*json);
-    return;
-  }
-  std::string& json = cache.put(kParentRole, parent, self, c);
-  core::JsonWriter pw(json);
-  write_process_fields(pw, parent, c, /*audit_fields=*/false);
-  w.raw(json);
+  write_cached(w, "parent", parent, self, c,
+               [&](core::JsonWriter& fw) { write_process_fields(fw, parent, c, /*audit_fields=*/false); });
 }
 
 // The inputs of write_process_fields (with the image when the document shows it).
