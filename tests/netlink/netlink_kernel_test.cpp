@@ -20,6 +20,7 @@
 #include "libaudit_rule.h"
 #include "netlink/audit_socket.h"
 #include "netlink/control_client.h"
+#include "netlink/data_socket.h"
 #include "netlink/live_source.h"
 #include "netlink/datagram.h"
 #include "netlink/self_exclusion.h"
@@ -75,6 +76,44 @@ bool has_exec_event(const std::vector<Record>& recs, std::vector<Record>* event 
     return true;
   }
   return false;
+}
+
+// The netlink address (portid) the kernel gave a socket.
+uint32_t portid_of(int fd) {
+  sockaddr_nl a{};
+  socklen_t len = sizeof(a);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) ADD_FAILURE() << std::strerror(errno);
+  return a.nl_pid;
+}
+
+// What a local process with CAP_NET_ADMIN could send a reader: a SYSCALL record that never
+// happened, to a portid and/or multicast group. Returns 0 or the errno of sendto.
+int send_forged_record(uint32_t portid, uint32_t groups) {
+  auto s = AuditSocket::open();
+  if (!s) {
+    ADD_FAILURE() << s.error().message;
+    return -1;
+  }
+  const std::string text = "audit(1700000000.000:4242): arch=c000003e syscall=59 success=yes forged=1";
+  std::vector<uint8_t> msg(NLMSG_SPACE(text.size()), 0);
+  auto* h = reinterpret_cast<nlmsghdr*>(msg.data());
+  h->nlmsg_len = static_cast<uint32_t>(NLMSG_LENGTH(text.size()));
+  h->nlmsg_type = AUDIT_SYSCALL;
+  std::memcpy(NLMSG_DATA(h), text.data(), text.size());
+  sockaddr_nl to{};
+  to.nl_family = AF_NETLINK;
+  to.nl_pid = portid;
+  to.nl_groups = groups;
+  if (::sendto(s->fd(), msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to)) < 0) return errno;
+  return 0;
+}
+
+// Reads the data socket for a while; every record handed out goes to out.
+void drain(DataSocket& d, Counters& c, std::vector<std::string>& out) {
+  for (int i = 0; i < 5; ++i) {
+    auto r = d.read_available([&](uint16_t, std::string_view p) { out.emplace_back(p); }, milliseconds(20), c);
+    if (!r) ADD_FAILURE() << r.error().message;
+  }
 }
 
 }  // namespace
@@ -871,4 +910,34 @@ TEST_F(AuditKernelTest, ManyRulesListInOrder) {
   auto after = src->control().list_rules();
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->empty());
+}
+
+// The unicast data socket is connected to the kernel: a datagram from any other sender is
+// refused by the kernel itself (the reader does not ask each datagram's sender).
+TEST_F(AuditKernelTest, UnicastDataSocketRefusesOtherSenders) {
+  auto d = DataSocket::open(SocketType::unicast, {});
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(send_forged_record(portid_of(d->socket().fd()), 0), ECONNREFUSED);
+  Counters c;
+  std::vector<std::string> got;
+  drain(*d, c, got);
+  EXPECT_TRUE(got.empty()) << got.front();
+  EXPECT_EQ(c.foreign_senders.load(), 0u);
+}
+
+// A multicast group takes datagrams from any sender with CAP_NET_ADMIN: the reader checks
+// each datagram's sender, counts a foreign one and hands nothing of it out.
+TEST_F(AuditKernelTest, MulticastForeignSenderIsCountedNotHandedOut) {
+  auto d = DataSocket::open(SocketType::multicast, {});
+  ASSERT_TRUE(d) << d.error().message;
+  // To the group only (portid 0 would also hand the forged message to the kernel's own
+  // socket as a request). Root may send to the group.
+  auto other = AuditSocket::open();
+  ASSERT_TRUE(other);
+  EXPECT_EQ(send_forged_record(portid_of(other->fd()), kReadlogGroupMask), 0);
+  Counters c;
+  std::vector<std::string> got;
+  drain(*d, c, got);
+  for (const auto& p : got) EXPECT_EQ(p.find("forged=1"), std::string::npos) << p;
+  EXPECT_EQ(c.foreign_senders.load(), 1u);
 }

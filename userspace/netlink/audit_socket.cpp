@@ -40,6 +40,14 @@ core::Result<AuditSocket> AuditSocket::open(uint32_t groups) {
   return AuditSocket(fd);
 }
 
+core::Result<void> AuditSocket::connect_to_kernel() {
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel)) != 0)
+    return sys_error("connect(NETLINK_AUDIT, kernel)", errno);
+  return {};
+}
+
 AuditSocket::AuditSocket(AuditSocket&& o) noexcept : fd_(o.fd_), next_seq_(o.next_seq_) {
   o.fd_ = -1;
 }

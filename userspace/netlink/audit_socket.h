@@ -43,6 +43,10 @@ class AuditSocket {
   core::Result<int> receive_buffer() const;
   // NETLINK_NO_ENOBUFS: off keeps overruns visible as ENOBUFS from recv (netlink(7)).
   core::Result<void> set_no_enobufs(bool on);
+  // connect() to the kernel (portid 0): from then on the kernel refuses a unicast datagram
+  // to this socket from any other sender (ECONNREFUSED to it; net/netlink/af_netlink.c
+  // netlink_getsockbyportid). Multicast deliveries are not filtered.
+  core::Result<void> connect_to_kernel();
 
   // Sends `type` with payload and NLM_F_REQUEST|NLM_F_ACK, then reads until the request is
   // complete: the ack (error 0) plus, for replies that carry data, the data. The kernel sends
