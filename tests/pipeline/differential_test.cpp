@@ -419,8 +419,8 @@ TEST(Pipeline, NoQuietTicksUnlessAsked) {
   EXPECT_EQ(rig.pipe.events_written(), 200u);
 }
 
-// A flood (tick after full tick) goes to the worker threads after kBusyFullTicks in a row;
-// when it ebbs, ticks run quiet again.
+// A flood (tick after full tick) goes to the worker threads; when it ebbs, ticks run quiet
+// again.
 TEST(Pipeline, AFloodGoesToTheThreads) {
   pipeline::ShardConfig c;
   c.shards = 2;
@@ -436,7 +436,7 @@ TEST(Pipeline, AFloodGoesToTheThreads) {
     rig.reader.feed_line("type=EOE " + stamp);
   };
   for (int i = 0; i < 2500; ++i) event();  // 50 full ticks, no pause
-  EXPECT_LT(rig.pipe.quiet_ticks(), uint64_t{pipeline::ShardConfig::kBusyFullTicks});
+  EXPECT_EQ(rig.pipe.quiet_ticks(), 0u);
   const uint64_t during = rig.pipe.quiet_ticks();
   for (int i = 0; i < 20; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the threads catch up
@@ -447,4 +447,37 @@ TEST(Pipeline, AFloodGoesToTheThreads) {
   rig.reader.finish();
   rig.pipe.finish();
   EXPECT_EQ(rig.pipe.events_written(), 2520u);
+}
+
+// One full tick after a quiet spell (the threads idle) goes to the threads too: the reader
+// goes on reading instead of formatting a flood's first ticks itself.
+TEST(Pipeline, AFullTickAfterAQuietSpellGoesToTheThreads) {
+  pipeline::ShardConfig c;
+  c.shards = 2;
+  c.records_per_tick = 100;
+  c.max_queued_ticks = 64;
+  c.quiet_ticks = true;
+  Rig rig(c);
+  rig.sink.stalls = false;  // a file
+  uint32_t serial = 1;
+  auto event = [&] {
+    const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial++) + "): ";
+    rig.reader.feed_line("type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2");
+    rig.reader.feed_line("type=EOE " + stamp);
+  };
+  for (int i = 0; i < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    event();
+    rig.pipe.tick();
+  }
+  const uint64_t quiet = rig.pipe.quiet_ticks();
+  ASSERT_GE(quiet, 8u) << "the quiet spell's ticks did not run on the caller's thread";
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const uint64_t sent = rig.pipe.ticks_sent();
+  for (int i = 0; i < 50; ++i) event();  // 100 records: one full tick, ended by add()
+  EXPECT_GT(rig.pipe.ticks_sent(), sent);
+  EXPECT_EQ(rig.pipe.quiet_ticks(), quiet) << "a full tick ran on the caller's thread";
+  rig.reader.finish();
+  rig.pipe.finish();
+  EXPECT_EQ(rig.pipe.events_written(), 60u);
 }

@@ -358,12 +358,11 @@ bool ShardedReassembly::threads_idle() const {
 
 void ShardedReassembly::send_tick(bool final) {
   if (finished_) return;
-  // The final tick always goes to the threads: it is what ends them.
-  full_ticks_in_row_ = records_in_tick_ >= config_.records_per_tick ? full_ticks_in_row_ + 1 : 0;
-  // The caller (the live reader) must never wait on a reader of the output (a pipe): with a
-  // sink that may stall, the writer thread does all writing.
+  // The final tick always goes to the threads: it is what ends them. The caller (the live
+  // reader) must never wait on a reader of the output (a pipe): with a sink that may stall,
+  // the writer thread does all writing. A full tick is a flood's (ShardConfig::quiet_ticks).
   const bool quiet = config_.shards > 0 && config_.quiet_ticks && !final && !sink_.may_stall() &&
-                     full_ticks_in_row_ < ShardConfig::kBusyFullTicks && threads_idle();
+                     records_in_tick_ < config_.records_per_tick && threads_idle();
   std::vector<Bundle*> inline_bundles;
   for (auto& w : workers_) {
     if (!w->current) {

@@ -48,14 +48,15 @@ struct ShardConfig {
   // is joined, formatted and written by the caller itself, each worker's state in turn (the
   // worker threads are idle then), instead of waking N workers and the writer. At a few
   // thousand events/s those wake-ups, and the cold caches each woken thread meets, were
-  // most of live's CPU (bench/README.md). Once kBusyFullTicks ticks in a row filled up to
-  // records_per_tick (records keep waiting: a flood, not a burst), ticks go to the threads,
-  // in parallel, until one is not full. The output is the same either way. Only for a
+  // most of live's CPU (bench/README.md). A tick that filled up to records_per_tick (more
+  // records were waiting than a tick holds: a flood or a large burst) goes to the threads,
+  // in parallel, so the reader goes on reading: the reader is what keeps the kernel from
+  // losing records, and joining and formatting full ticks itself had cost it ~30 % of its
+  // time per record under a flood. The output is the same either way. Only for a
   // sink that cannot stall (Sink::may_stall, a regular file): the caller must never wait on
   // a reader of the output, a pipe nobody reads.
   // Off in replay, whose ticks are all full.
   bool quiet_ticks = false;
-  static constexpr unsigned kBusyFullTicks = 4;
 };
 
 class ShardedReassembly {
@@ -125,7 +126,6 @@ class ShardedReassembly {
   std::vector<std::pair<uint32_t, int64_t>> clocks_;  // node clocks changed this tick
   std::vector<int64_t> node_clock_;
   size_t records_in_tick_ = 0;
-  unsigned full_ticks_in_row_ = 0;
   uint64_t tick_no_ = 0;
   bool finished_ = false;
   std::thread writer_;
