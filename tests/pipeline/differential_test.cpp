@@ -419,22 +419,33 @@ TEST(Pipeline, NoQuietTicksUnlessAsked) {
   EXPECT_EQ(rig.pipe.events_written(), 200u);
 }
 
-// A flood (tick after full tick) goes to the worker threads; when it ebbs, ticks run quiet
-// again.
-TEST(Pipeline, AFloodGoesToTheThreads) {
-  pipeline::ShardConfig c;
-  c.shards = 2;
-  c.records_per_tick = 100;
-  c.max_queued_ticks = 64;
-  c.quiet_ticks = true;
-  Rig rig(c);
-  rig.sink.stalls = false;  // a file
-  uint32_t serial = 1;
-  auto event = [&] {
+// Two workers with quiet ticks of 100 records into a file-like sink; event() feeds one
+// event of two records (SYSCALL, EOE) with the next serial.
+struct QuietRig {
+  static pipeline::ShardConfig config() {
+    pipeline::ShardConfig c;
+    c.shards = 2;
+    c.records_per_tick = 100;
+    c.max_queued_ticks = 64;
+    c.quiet_ticks = true;
+    return c;
+  }
+  QuietRig() { rig.sink.stalls = false; }
+  void event() {
     const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial++) + "): ";
     rig.reader.feed_line("type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2");
     rig.reader.feed_line("type=EOE " + stamp);
-  };
+  }
+  Rig rig{config()};
+  uint32_t serial = 1;
+};
+
+// A flood (tick after full tick) goes to the worker threads; when it ebbs, ticks run quiet
+// again.
+TEST(Pipeline, AFloodGoesToTheThreads) {
+  QuietRig q;
+  Rig& rig = q.rig;
+  auto event = [&] { q.event(); };
   for (int i = 0; i < 2500; ++i) event();  // 50 full ticks, no pause
   EXPECT_EQ(rig.pipe.quiet_ticks(), 0u);
   const uint64_t during = rig.pipe.quiet_ticks();
@@ -452,19 +463,9 @@ TEST(Pipeline, AFloodGoesToTheThreads) {
 // One full tick after a quiet spell (the threads idle) goes to the threads too: the reader
 // goes on reading instead of formatting a flood's first ticks itself.
 TEST(Pipeline, AFullTickAfterAQuietSpellGoesToTheThreads) {
-  pipeline::ShardConfig c;
-  c.shards = 2;
-  c.records_per_tick = 100;
-  c.max_queued_ticks = 64;
-  c.quiet_ticks = true;
-  Rig rig(c);
-  rig.sink.stalls = false;  // a file
-  uint32_t serial = 1;
-  auto event = [&] {
-    const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial++) + "): ";
-    rig.reader.feed_line("type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2");
-    rig.reader.feed_line("type=EOE " + stamp);
-  };
+  QuietRig q;
+  Rig& rig = q.rig;
+  auto event = [&] { q.event(); };
   for (int i = 0; i < 10; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     event();
