@@ -110,7 +110,7 @@ core::Result<size_t> DataSocket::read_available(const RecordCallback& cb,
     }
     for (int i = 0; i < got; ++i) {
       // Only the kernel (portid 0) may speak to us: a local process could otherwise forge
-      // records.
+      // records (on unicast the kernel refused them already).
       if ((check_sender && from_[i].nl_pid != 0) || msgs_[i].msg_len == 0) {
         counters.foreign_senders.fetch_add(1, std::memory_order_relaxed);
         continue;
