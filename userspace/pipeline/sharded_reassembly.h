@@ -45,8 +45,9 @@ struct ShardConfig {
   // (latency_percentile()). Meaningless in replay (log time), so off by default.
   bool measure_latency = false;
   // Quiet ticks run on the caller's thread: a tick that finds every earlier one written
-  // is joined, formatted and written by the caller itself, each worker's state in turn (the
-  // worker threads are idle then), instead of waking N workers and the writer. At a few
+  // is joined by the caller itself with each worker's state in turn (the worker threads are
+  // idle then), and its events formatted in record order by the first worker's formatter
+  // into one bundle and written, instead of waking N workers and the writer. At a few
   // thousand events/s those wake-ups, and the cold caches each woken thread meets, were
   // most of live's CPU (bench/README.md). A tick that filled up to records_per_tick (more
   // records were waiting than a tick holds: a flood or a large burst) goes to the threads,
@@ -118,6 +119,7 @@ class ShardedReassembly {
   void send_tick(bool final);
   void writer_loop();
   void write_bundles(std::vector<Bundle*>& bundles, bool follow, bool now = false);
+  void write_quiet_tick();
   void release_bundle(Bundle* b);
 
   ShardConfig config_;
@@ -126,6 +128,9 @@ class ShardedReassembly {
   std::vector<std::pair<uint32_t, int64_t>> clocks_;  // node clocks changed this tick
   std::vector<int64_t> node_clock_;
   size_t records_in_tick_ = 0;
+  // A quiet tick's completed events (and the worker each came from) and its batches.
+  std::vector<std::pair<reassembly::Event*, Worker*>> quiet_events_;
+  std::vector<Batch*> quiet_batches_;
   uint64_t tick_no_ = 0;
   bool finished_ = false;
   std::thread writer_;
