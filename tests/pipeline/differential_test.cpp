@@ -460,6 +460,74 @@ TEST(Pipeline, AFloodGoesToTheThreads) {
   EXPECT_EQ(rig.pipe.events_written(), 2520u);
 }
 
+// Counts the documents each formatter it made wrote (made in worker order).
+struct CountingFactory final : ecs::FormatterFactory {
+  struct Counting final : ecs::EventFormatter {
+    std::unique_ptr<ecs::EventFormatter> inner;
+    std::atomic<uint64_t>* count;
+    void append(const reassembly::Event& e, std::string& out) override {
+      count->fetch_add(1);
+      inner->append(e, out);
+    }
+  };
+  std::unique_ptr<ecs::EventFormatter> make() const override {
+    auto f = std::make_unique<Counting>();
+    f->inner = events->make();
+    f->count = &counts[made++];
+    return f;
+  }
+  std::unique_ptr<ecs::FormatterFactory> events = ecs::make_events_factory();
+  mutable std::atomic<uint64_t> counts[4] = {};
+  mutable size_t made = 0;
+};
+
+// A quiet tick formats all workers' events with one formatter (the first worker's), in
+// record order: one formatter's state to bring back into a cold CPU's caches, not one per
+// worker. Threaded ticks use each worker's own.
+TEST(Pipeline, AQuietTickFormatsEveryWorkersEventsWithOneFormatter) {
+  CountingFactory factory;
+  StringSink sink;
+  sink.stalls = false;  // a file
+  pipeline::ShardedReassembly pipe(QuietRig::config(), factory, sink);
+  pipeline::LogReader reader(pipe, Rig::quiet());
+  ASSERT_EQ(factory.made, 2u);
+  uint32_t serial = 1;
+  for (int tick = 0; tick < 10; ++tick) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 8; ++i, ++serial) {  // serials hash to both workers
+      const std::string stamp = "msg=audit(1700000000.000:" + std::to_string(serial) + "): ";
+      reader.feed_line("type=SYSCALL " + stamp + "arch=c000003e syscall=2 success=no exit=-2");
+      reader.feed_line("type=EOE " + stamp);
+    }
+    pipe.tick();
+  }
+  const uint64_t quiet = pipe.quiet_ticks();
+  EXPECT_GE(quiet, 8u);
+  const std::vector<uint64_t> per_worker = pipe.records_per_worker();
+  EXPECT_GT(per_worker[0], 0u);
+  EXPECT_GT(per_worker[1], 0u) << "the events did not reach both workers";
+  if (quiet == 10) {
+    EXPECT_EQ(factory.counts[0].load(), 80u);
+    EXPECT_EQ(factory.counts[1].load(), 0u) << "a quiet tick used the second worker's formatter";
+  } else {
+    EXPECT_GE(factory.counts[0].load(), 8u * quiet);
+  }
+  reader.finish();
+  pipe.finish();
+  EXPECT_EQ(pipe.events_written(), 80u);
+  // Record order across the workers: serials ascending.
+  std::istringstream in(sink.out);
+  uint64_t last = 0, n = 0;
+  for (std::string line; std::getline(in, line); ++n) {
+    const size_t at = line.find("\"sequence\":");
+    ASSERT_NE(at, std::string::npos) << line;
+    const uint64_t seq = std::stoull(line.substr(at + 11));
+    EXPECT_GT(seq, last) << line;
+    last = seq;
+  }
+  EXPECT_EQ(n, 80u);
+}
+
 // One full tick after a quiet spell (the threads idle) goes to the threads too: the reader
 // goes on reading instead of formatting a flood's first ticks itself.
 TEST(Pipeline, AFullTickAfterAQuietSpellGoesToTheThreads) {
