@@ -528,6 +528,31 @@ TEST(Pipeline, AQuietTickFormatsEveryWorkersEventsWithOneFormatter) {
   EXPECT_EQ(n, 80u);
 }
 
+// A document from the source (a loss report) goes out after the events of the next tick,
+// once, whether that tick is quiet or goes to the threads (the final one does).
+TEST(Pipeline, AnInjectedDocumentFollowsTheNextTicksEvents) {
+  QuietRig q;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 6; ++i) q.event();
+  q.rig.pipe.add_document("{\"report\":1}");
+  q.rig.pipe.tick();
+  EXPECT_EQ(q.rig.pipe.quiet_ticks(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  q.event();
+  q.rig.pipe.add_document("{\"report\":2}\n");
+  q.rig.reader.finish();
+  q.rig.pipe.finish();
+  EXPECT_EQ(q.rig.pipe.events_written(), 7u);
+  EXPECT_EQ(q.rig.pipe.documents_injected(), 2u);
+  std::vector<std::string> lines;
+  std::istringstream in(q.rig.sink.out);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 9u) << q.rig.sink.out;
+  EXPECT_EQ(lines[6], "{\"report\":1}");
+  EXPECT_EQ(lines[8], "{\"report\":2}");
+  for (size_t i : {0u, 1u, 2u, 3u, 4u, 5u, 7u}) EXPECT_EQ(lines[i].find("report"), std::string::npos) << lines[i];
+}
+
 // One full tick after a quiet spell (the threads idle) goes to the threads too: the reader
 // goes on reading instead of formatting a flood's first ticks itself.
 TEST(Pipeline, AFullTickAfterAQuietSpellGoesToTheThreads) {

@@ -223,14 +223,19 @@ struct ShardedReassembly::Worker {
     from.reassembler.recycle(e);
   }
 
-  // Injected documents go after the tick's events (an index no record has); no event time:
-  // not a latency sample. Then the counters are snapshot for counters().
-  void finish_batch(Batch& b, Bundle& bundle) {
+  // The batch's injected documents into bundle (this worker's chunks), after the tick's
+  // events (an index no record has); no event time: not a latency sample.
+  void add_injected(const Batch& b, Bundle& bundle) {
     for (const auto& doc : b.injected) {
       bundle.room(chunk_pool, *chunks_allocated);
       bundle.append(doc);
       bundle.add(UINT64_MAX, INT64_MIN);
     }
+  }
+
+  // The end of a batch's bundle; then the counters are snapshot for counters().
+  void finish_batch(Batch& b, Bundle& bundle) {
+    add_injected(b, bundle);
     bundle.tick = b.tick;
     bundle.final = b.final;
     bundle.more = false;
@@ -465,12 +470,7 @@ void ShardedReassembly::write_quiet_tick() {
   bundle->final = false;
   bundle->more = false;
   for (Batch* b : quiet_batches_) {
-    // Injected documents come in the first worker's batch only.
-    for (const auto& doc : b->injected) {
-      bundle->room(f.chunk_pool, *f.chunks_allocated);
-      bundle->append(doc);
-      bundle->add(UINT64_MAX, INT64_MIN);
-    }
+    f.add_injected(*b, *bundle);  // only the first worker's batch has any
     b->clear();
   }
   quiet_batches_.clear();
