@@ -17,7 +17,8 @@
 #                       split its cost (extra rows, not in the ratios): noraw
 #                       (include_raw_message false), shards1 (one reassembly/format worker),
 #                       shards0 (no workers: the reader thread reassembles, formats, writes),
-#                       delay50 (max_read_delay_ms 50: larger batches, more latency),
+#                       delayN (max_read_delay_ms N, 0-1000: delay30 was the default
+#                       before 100; smaller batches, less latency),
 #                       nosession (no add_session_metadata; the
 #                       Session View rules given inline, so the kernel rules stay the same)
 #   AUSPEX=path         the auspex binary (default build/auspex)
@@ -97,7 +98,11 @@ done
 for r in $rates; do [[ $r =~ ^[0-9]+$ ]] || die "--rates: '$r' is not a whole number of events/s"; done
 [ -n "$rates" ] || die "--rates is empty"
 for v in $variants; do
-  case $v in noraw|nosession|shards1|shards0|delay50) ;; *) die "--variants: unknown variant '$v' (noraw, nosession, shards1, shards0, delay50)" ;; esac
+  case $v in
+    noraw|nosession|shards1|shards0) ;;
+    delay*) [[ ${v#delay} =~ ^[0-9]+$ && ${v#delay} -le 1000 ]] || die "--variants: '$v': delayN needs N from 0 to 1000 (max_read_delay_ms)" ;;
+    *) die "--variants: unknown variant '$v' (noraw, nosession, shards1, shards0, delayN)" ;;
+  esac
 done
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads audit rules, starts auditd and auspex)"
@@ -286,7 +291,7 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
     noraw) extra+=', "include_raw_message": false' ;;
     shards1) extra+=', "shards": 1' ;;
     shards0) extra+=', "shards": 0' ;;
-    delay50) extra+=', "max_read_delay_ms": 50' ;;
+    delay*) extra+=", \"max_read_delay_ms\": ${variant#delay}" ;;
     nosession)
       rules="${session_rules[0]}\\n${session_rules[1]}\\n${session_rules[2]}\\n$rules"
       extra= ;;

@@ -25,6 +25,7 @@
 #include "daemon/loss_report.h"
 #include "daemon/metrics_server.h"
 #include "daemon/rule_hits.h"
+#include "daemon/read_pacer.h"
 #include "daemon/run_stats.h"
 #include "daemon/rule_sources.h"
 #include "daemon/state_file.h"
@@ -380,6 +381,8 @@ int run_main(Args args) {
     return files;
   };
   watch.watch(watched_files(rs));
+  constexpr double kBatchTarget = 256;  // records per hand-on the pause aims at
+  ReadPacer pacer(kBatchTarget, config.max_read_delay_ms);
   auto reload = [&]() {
     Config next = embedded_default();
     if (!config_path.empty()) {
@@ -424,6 +427,7 @@ int run_main(Args args) {
     config.audit_rule_files = next.audit_rule_files;
     config.stats_interval_s = next.stats_interval_s;
     config.max_read_delay_ms = next.max_read_delay_ms;
+    pacer.set_max_ms(config.max_read_delay_ms);
     config.ignore_errors = next.ignore_errors;
     rs = std::move(nrs);
     watch.watch(watched_files(rs));
@@ -436,9 +440,6 @@ int run_main(Args args) {
   uint64_t last_events = 0, last_records = 0;
   auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.stats_interval_s);
   auto last_tick = std::chrono::steady_clock::now();
-  constexpr double kBatchTarget = 256;  // records per hand-on the pause aims at
-  double last_pause_ms = 5;
-  double records_per_ms = 0;  // moving average over pauses: workloads arrive in bursts
   bool behind = false;        // the last read stopped at its bound: read again without a pause
   bool streaming = false;     // the last read had records: more are likely on the way
   int rc = 0;
@@ -463,8 +464,9 @@ int run_main(Args args) {
     // record: a second wake-up per batch for the same bound on latency.
     // The pause aims at kBatchTarget records at the rate recent batches saw (5 ms at 50k
     // records/s), from 2 ms up to max_read_delay_ms (the latency it may add). A read
-    // stopped at its bound means we are behind: no pause. 30 ms at 100k records/s would be
-    // ~3 MiB of the 32 MiB socket buffer.
+    // stopped at its bound means we are behind: no pause. A burst of 100k records/s into a
+    // 100 ms pause sized for the trickle before it would be ~10 MiB of the 32 MiB socket
+    // buffer.
     bool ready = streaming;
     if (!ready) {
       auto r = source.wait_readable(idle_tick);
@@ -477,7 +479,7 @@ int run_main(Args args) {
     }
     double paused_ms = 0;
     if (ready && !behind && config.max_read_delay_ms > 0) {
-      paused_ms = last_pause_ms;
+      paused_ms = pacer.pause_ms();
       std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(paused_ms));
     }
     read_clock_ms = now_ms();
@@ -492,14 +494,7 @@ int run_main(Args args) {
     // its maximum under bursty load: every event waited the whole pause).
     behind = source.behind();
     streaming = *got > 0;
-    if (paused_ms > 0 && *got > 0 && !behind) {
-      const double seen = static_cast<double>(*got) / paused_ms;
-      // Up at once (a burst must not wait out pauses sized for the trickle before it),
-      // down slowly.
-      records_per_ms = seen > records_per_ms ? seen : 0.75 * records_per_ms + 0.25 * seen;
-      const double most = config.max_read_delay_ms;
-      last_pause_ms = std::clamp(kBatchTarget / records_per_ms, std::min(2.0, most), most);
-    }
+    pacer.after_read(paused_ms, *got, behind);
     const auto now = std::chrono::steady_clock::now();
     // Tick soon after records arrive (latency: an event closed by EOE goes out at the next
     // tick), and every 20 ms while events are open so their timeouts fire.
