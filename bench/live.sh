@@ -278,6 +278,7 @@ phase_auditd() { # phase_auditd RATE
     /^type=SYSCALL / && index($0, " auid=" auid " ") && ($0 ~ / syscall=(59|257|231) /) { w++ }
     END { print w + 0, length(ids) }' "$d/audit.log")
   finish_row auditd "$rate" "${counts% *}" "${counts#* }" - - 0 0
+  [ -n "${AUSPEX_LIVE_KEEP_TMP:-}" ] || rm -f "$d/audit.log"*
 }
 
 phase_auspex() { # phase_auspex RATE [VARIANT]
@@ -327,11 +328,17 @@ phase_auspex() { # phase_auspex RATE [VARIANT]
     | grep -cE '"syscall":"(execve|openat|exit_group)"' || true)
   written=$(wc -l <"$d/out.ndjson")
   finish_row "$kind" "$rate" "$received" "$written" "$p50" "$p99" "$enobufs" "$dropped"
+  [ -n "${AUSPEX_LIVE_KEEP_TMP:-}" ] || rm -f "$d/out.ndjson"
 }
 
 # measure KIND RATE: CPU and kernel lost around the workload and the drain after it.
+# Starts with every earlier run's output on disk (sync): otherwise the page cache's writeback
+# of what the run before wrote (up to 2 GB after 20,000 events/s) runs under this one, and
+# the collector's own writes wait on it (unthrottled after 20,000/s: auspex's writer thread
+# 1.4-1.6 s of CPU instead of 0.5-0.7, in whichever order the rates ran).
 measure() {
   local cpu0 cpu1 lost0 lost1 w t0 t1 threads0
+  sync
   lost0=$(audit_field lost)
   cpu0=$(cpu_ticks "$collector_pid" "$1")
   threads0=$(thread_ticks "$collector_pid")
