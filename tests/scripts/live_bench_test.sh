@@ -57,6 +57,13 @@ for k in auditd auspex; do
 done
 ok "both collectors received every event"
 
+# Bad variants are refused before anything is started.
+for v in delay delay1001 delayx bogus; do
+  if msg=$("$live" --variants "$v" 2>&1 8>&-); then fail "--variants $v accepted"; fi
+  grep -q -- "--variants: .*$v" <<<"$msg" || fail "--variants $v: no error naming it: $msg"
+done
+ok "bad --variants refused"
+
 now=$(snapshot)
 [ "$now" = "$before" ] || fail "audit state not restored: before: $before; after: $now"
 pgrep -f 'auditd -n -c /tmp/auspex-live' >/dev/null && fail "an auditd of live.sh is still running"
