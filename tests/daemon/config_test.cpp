@@ -26,7 +26,7 @@ TEST(Config, DefaultsAreTheIntegrations) {
   EXPECT_EQ(c.backlog_limit, 8192u);
   EXPECT_EQ(c.rate_limit, 0u);
   EXPECT_EQ(c.priority_boost, 4u);  // auditd's default
-  EXPECT_EQ(c.max_read_delay_ms, 100u);
+  EXPECT_EQ(c.max_read_delay_ms, 40u);
   EXPECT_EQ(c.failure_mode, "silent");
   EXPECT_EQ(c.backpressure, Backpressure::kAuto);
   EXPECT_TRUE(c.include_raw_message);

@@ -465,8 +465,9 @@ int run_main(Args args) {
     // The pause aims at kBatchTarget records at the rate recent batches saw (5 ms at 50k
     // records/s), from 2 ms up to max_read_delay_ms (the latency it may add). A read
     // stopped at its bound means we are behind: no pause. A burst of 100k records/s into a
-    // 100 ms pause sized for the trickle before it would be ~10 MiB of the 32 MiB socket
-    // buffer.
+    // 40 ms pause sized for the trickle before it would be ~4 MiB of the 32 MiB socket
+    // buffer (1000, the most a config may set: ~100 MiB, and the kernel's backlog holds the
+    // rest).
     bool ready = streaming;
     if (!ready) {
       auto r = source.wait_readable(idle_tick);
