@@ -69,6 +69,13 @@ TEST(ReadPacer, AReadWithoutPauseOrRecordsChangesNothing) {
   EXPECT_DOUBLE_EQ(p.records_per_ms(), 0);
 }
 
+TEST(ReadPacer, NoMaximumNoPause) {
+  ReadPacer p(256, 0);
+  EXPECT_DOUBLE_EQ(p.pause_ms(), 0);
+  p.after_read(0, 100, false);
+  EXPECT_DOUBLE_EQ(p.pause_ms(), 0);
+}
+
 TEST(ReadPacer, ANewMaximumAppliesAtOnce) {
   ReadPacer p(256, 100);
   ASSERT_DOUBLE_EQ(drive(p, 0.5, 20), 100);

@@ -9,7 +9,7 @@ namespace daemon_cli {
 class ReadPacer {
  public:
   // target: records a batch aims at; max_ms: the longest pause (the latency it may add).
-  ReadPacer(double target, double max_ms) : target_(target), max_ms_(max_ms) {}
+  ReadPacer(double target, double max_ms) : target_(target), max_ms_(max_ms) { set_max_ms(max_ms); }
 
   // The pause before the next read, from min(2, max) to max ms.
   double pause_ms() const { return pause_ms_; }
