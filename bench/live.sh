@@ -17,8 +17,8 @@
 #                       split its cost (extra rows, not in the ratios): noraw
 #                       (include_raw_message false), shards1 (one reassembly/format worker),
 #                       shards0 (no workers: the reader thread reassembles, formats, writes),
-#                       delayN (max_read_delay_ms N, 0-1000: delay30 was the default
-#                       before 100; smaller batches, less latency),
+#                       delayN (max_read_delay_ms N, 0-1000; the default is 40:
+#                       delay100 gives larger batches and more latency),
 #                       nosession (no add_session_metadata; the
 #                       Session View rules given inline, so the kernel rules stay the same)
 #   AUSPEX=path         the auspex binary (default build/auspex)

@@ -24,8 +24,8 @@
 #include "daemon/file_watch.h"
 #include "daemon/loss_report.h"
 #include "daemon/metrics_server.h"
-#include "daemon/rule_hits.h"
 #include "daemon/read_pacer.h"
+#include "daemon/rule_hits.h"
 #include "daemon/run_stats.h"
 #include "daemon/rule_sources.h"
 #include "daemon/state_file.h"
@@ -462,9 +462,9 @@ int run_main(Args args) {
     // one too: up to two pauses.) While records keep coming (the last read had some) the
     // pause starts without a poll, which would only wake us for the next batch's first
     // record: a second wake-up per batch for the same bound on latency.
-    // The pause aims at kBatchTarget records at the rate recent batches saw (5 ms at 50k
-    // records/s), from 2 ms up to max_read_delay_ms (the latency it may add). A read
-    // stopped at its bound means we are behind: no pause. A burst of 100k records/s into a
+    // The pause (ReadPacer) aims at kBatchTarget records at the rate recent reads saw, up to
+    // max_read_delay_ms (the latency it may add; 0: none). A read stopped at its bound means
+    // we are behind: no pause. A burst of 100k records/s into a
     // 40 ms pause sized for the trickle before it would be ~4 MiB of the 32 MiB socket
     // buffer (1000, the most a config may set: ~100 MiB, and the kernel's backlog holds the
     // rest).
@@ -478,11 +478,8 @@ int run_main(Args args) {
       }
       ready = *r;
     }
-    double paused_ms = 0;
-    if (ready && !behind && config.max_read_delay_ms > 0) {
-      paused_ms = pacer.pause_ms();
-      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(paused_ms));
-    }
+    const double paused_ms = ready && !behind ? pacer.pause_ms() : 0;
+    if (paused_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(paused_ms));
     read_clock_ms = now_ms();
     auto got = source.receive_once(on_record, std::chrono::milliseconds(0));
     if (!got) {
