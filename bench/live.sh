@@ -5,13 +5,17 @@
 # back. Not run in CI (long); tests/scripts/live_bench_test.sh runs it for 3 s.
 #
 #   bench/live.sh [--seconds T] [--rates "2000 10000 0"] [--workers N] [--opens-per-exec K]
-#                 [--json FILE]
+#                 [--repeat N] [--json FILE]
 #
 #   --seconds T         workload time per rate and collector (default 10)
 #   --rates "R ..."     total events/s the workload aims at; 0 = as fast as it goes
 #                       (default "2000 10000 0")
 #   --workers N         workload processes (default 2: both vCPUs)
 #   --opens-per-exec K  failed opens per fork+exec of /bin/true (default 200)
+#   --repeat N          rounds per rate (default 1): auditd, auspex (and variants), again N
+#                       times; a round's ratio is the two collectors' back to back, and
+#                       per rate the median, smallest and largest round ratio are printed
+#                       (one round swings by +-15 % on this shared VM)
 #   --json FILE         also write the summary JSON line to FILE
 #   --variants "V ..."  also run auspex in these variants after the default, at each rate, to
 #                       split its cost (extra rows, not in the ratios): noraw
@@ -73,6 +77,7 @@ workers=2
 per_exec=200
 json_out=
 variants=
+repeat=1
 auspex=${AUSPEX:-$here/build/auspex}
 backlog_run=8192
 
@@ -88,6 +93,7 @@ while (($#)); do
     --opens-per-exec) per_exec=${2:?--opens-per-exec needs a number}; shift 2 ;;
     --json) json_out=${2:?--json needs a file}; shift 2 ;;
     --variants) variants=${2:?--variants needs a list}; shift 2 ;;
+    --repeat) repeat=${2:?--repeat needs a number}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown argument: $1" ;;
   esac
@@ -95,6 +101,7 @@ done
 [[ $seconds =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--seconds must be a number, got '$seconds'"
 [[ $workers =~ ^[0-9]+$ && $workers -ge 1 ]] || die "--workers must be >= 1, got '$workers'"
 [[ $per_exec =~ ^[0-9]+$ ]] || die "--opens-per-exec must be a whole number, got '$per_exec'"
+[[ $repeat =~ ^[0-9]+$ && $repeat -ge 1 && $repeat -le 20 ]] || die "--repeat must be 1 to 20 rounds, got '$repeat'"
 for r in $rates; do [[ $r =~ ^[0-9]+$ ]] || die "--rates: '$r' is not a whole number of events/s"; done
 [ -n "$rates" ] || die "--rates is empty"
 for v in $variants; do
@@ -262,10 +269,14 @@ set_run_settings() {
   auditctl -r 0 >/dev/null || die "auditctl -r 0 failed"
 }
 
-results=() # "collector rate caused received written lost cpu_s wall_s p50 p99 enobufs dropped"
+results=() # "collector rate caused received written lost cpu_s wall_s p50 p99 enobufs dropped round"
+round=1
+# A round's files: one directory per collector, rate and round.
+round_dir() { if [ "$repeat" -gt 1 ]; then echo "$tmp/$1-$2-r$round"; else echo "$tmp/$1-$2"; fi; }
 
 phase_auditd() { # phase_auditd RATE
-  local rate=$1 d=$tmp/auditd-$1 r
+  local rate=$1 d r
+  d=$(round_dir auditd "$rate")
   mkdir -p "$d/conf" "$d/plugins"
   audit_write_auditd_conf "$d/conf" "$d/audit.log" "$d/plugins"
   collector_kind=auditd
@@ -297,7 +308,7 @@ phase_auditd() { # phase_auditd RATE
 phase_auspex() { # phase_auspex RATE [VARIANT]
   local rate=$1 variant=${2:-} d kind=auspex rules extra
   [ -z "$variant" ] || kind=auspex-$variant
-  d=$tmp/$kind-$rate
+  d=$(round_dir "$kind" "$rate")
   mkdir -p "$d"
   rules="${bench_rules[0]}\\n${bench_rules[1]}\\n"
   extra=', "processors": [{"add_session_metadata": {"backend": "auto"}}]'
@@ -385,24 +396,37 @@ measure() {
 }
 
 finish_row() { # KIND RATE RECEIVED WRITTEN P50 P99 ENOBUFS DROPPED
-  results+=("$1 $2 $m_caused $3 $4 $m_lost0 $m_lost1 $m_cpu $m_wl_secs $5 $6 $7 $8")
+  results+=("$1 $2 $m_caused $3 $4 $m_lost0 $m_lost1 $m_cpu $m_wl_secs $5 $6 $7 $8 $round")
 }
 
-say "login uid $auid; rates: $rates; $seconds s each; $workers workers, $per_exec opens per exec; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "login uid $auid; rates: $rates; $seconds s each; $workers workers, $per_exec opens per exec; $repeat round(s); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for rate in $rates; do
-  phase_auditd "$rate"
-  phase_auspex "$rate"
-  for v in $variants; do phase_auspex "$rate" "$v"; done
+  for round in $(seq "$repeat"); do
+    [ "$repeat" = 1 ] || say "rate $rate: round $round of $repeat"
+    phase_auditd "$rate"
+    phase_auspex "$rate"
+    for v in $variants; do phase_auspex "$rate" "$v"; done
+  done
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- table and summary -----------------------------------------------------------------------
 printf '%s\n' "${results[@]}" >"$tmp/results"
 awk -v secs="$seconds" -v workers="$workers" -v per_exec="$per_exec" -v load="$load_end" \
-    -v json_out="$json_out" '
+    -v json_out="$json_out" -v rounds="$repeat" '
   function rl(r) { return r == 0 ? "max" : r }
+  # The median of the n values in v[1..n] (sorted in place).
+  function median(v, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function row_json(key, k) {
+    s = "{\"caused\":" caused[key] ",\"received\":" recv[key] ",\"written\":" written[key] ",\"kernel_lost\":" lost[key] ",\"kernel_lost_before\":" lost0[key] ",\"kernel_lost_after\":" lost1[key] ",\"cpu_s\":" cpu[key] ",\"cpu_us_per_event\":" sprintf("%.2f", us[key]) ",\"events_per_s\":" sprintf("%.0f", eps[key])
+    if (k ~ /^auspex/) s = s ",\"p50_ms\":" p50[key] ",\"p99_ms\":" p99[key] ",\"enobufs\":" enob[key] ",\"dropped_records\":" drop[key]
+    return s "}"
+  }
   {
-    k = $1; r = $2; key = k SUBSEP r
+    k = $1; r = $2; q = $14; key = k SUBSEP r SUBSEP q
     if (!(r in seen)) { seen[r] = 1; order[++n] = r }
     if (!(k in kseen)) { kseen[k] = 1; kinds[++nk] = k }
     caused[key] = $3; recv[key] = $4; written[key] = $5; lost[key] = $7 - $6; lost0[key] = $6; lost1[key] = $7
@@ -412,34 +436,53 @@ awk -v secs="$seconds" -v workers="$workers" -v per_exec="$per_exec" -v load="$l
     loses[key] = (lost[key] > 0 || $4 < $3 || $12 > 0 || $13 > 0)
   }
   END {
-    printf "\nlive: %s s per rate and collector, %d workers, %d failed opens per fork+exec; load average at the end: %s\n", secs, workers, per_exec, load
-    printf "%-16s %6s %9s %9s %9s %21s %7s %9s %9s %9s %6s %6s\n", "collect", "rate", "caused", "received", "written", "kernel lost (delta)", "cpu s", "us/event", "cpu s/1k", "events/s", "p50ms", "p99ms"
+    printf "\nlive: %s s per rate and collector, %d workers, %d failed opens per fork+exec%s; load average at the end: %s\n", secs, workers, per_exec, (rounds > 1 ? ", " rounds " rounds" : ""), load
+    printf "%-16s %6s %9s %9s %9s %21s %7s %9s %9s %9s %6s %6s%s\n", "collect", "rate", "caused", "received", "written", "kernel lost (delta)", "cpu s", "us/event", "cpu s/1k", "events/s", "p50ms", "p99ms", (rounds > 1 ? " round" : "")
     for (i = 1; i <= n; i++) {
       r = order[i]
-      for (j = 1; j <= nk; j++) {
-        k = kinds[j]; key = k SUBSEP r
+      for (q = 1; q <= rounds; q++) for (j = 1; j <= nk; j++) {
+        k = kinds[j]; key = k SUBSEP r SUBSEP q
         if (!(key in caused)) continue
-        printf "%-16s %6s %9d %9d %9d %21s %7.3f %9.1f %9.4f %9.0f %6s %6s%s\n", k, rl(r), caused[key], recv[key], written[key], lost0[key] "->" lost1[key] " (" lost[key] ")", cpu[key], us[key], us[key] / 1000, eps[key], p50[key], p99[key], loses[key] ? "  LOSS" : ""
+        printf "%-16s %6s %9d %9d %9d %21s %7.3f %9.1f %9.4f %9.0f %6s %6s%s%s\n", k, rl(r), caused[key], recv[key], written[key], lost0[key] "->" lost1[key] " (" lost[key] ")", cpu[key], us[key], us[key] / 1000, eps[key], p50[key], p99[key], (rounds > 1 ? sprintf(" %6d", q) : ""), (loses[key] ? "  LOSS" : "")
       }
     }
     printf "(caused/received: the workload'"'"'s events, by login uid; written: every event the collector wrote, other processes'"'"' execs/exits included; us/event and cpu s/1k: collector CPU over written events; events/s: received / workload seconds; lost: kernel lost delta; auspex LOSS also counts enobufs and queue drops)\n"
-    js = "{\"bench\":\"live\",\"seconds\":" secs ",\"workers\":" workers ",\"opens_per_exec\":" per_exec ",\"rates\":["
+    js = "{\"bench\":\"live\",\"seconds\":" secs ",\"workers\":" workers ",\"opens_per_exec\":" per_exec (rounds > 1 ? ",\"repeat\":" rounds : "") ",\"rates\":["
     for (i = 1; i <= n; i++) {
-      r = order[i]; a = "auditd" SUBSEP r; b = "auspex" SUBSEP r
-      cpu_ratio = us[a] > 0 ? us[b] / us[a] : 0
-      eps_ratio = eps[a] > 0 ? eps[b] / eps[a] : 0
-      printf "rate %s: auspex/auditd CPU per event %.2f, events/s %.2f; auspex received %s of auditd'"'"'s %d\n", rl(r), cpu_ratio, eps_ratio, (recv[b] >= recv[a] ? "all" : recv[b]), recv[a]
-      if (!first_a && loses[a]) first_a = rl(r)
-      if (!first_b && loses[b]) first_b = rl(r)
-      js = js (i > 1 ? "," : "") "{\"rate\":" r
-      for (j = 1; j <= nk; j++) {
-        k = kinds[j]; key = k SUBSEP r
-        if (!(key in caused)) continue
-        js = js ",\"" k "\":{\"caused\":" caused[key] ",\"received\":" recv[key] ",\"written\":" written[key] ",\"kernel_lost\":" lost[key] ",\"kernel_lost_before\":" lost0[key] ",\"kernel_lost_after\":" lost1[key] ",\"cpu_s\":" cpu[key] ",\"cpu_us_per_event\":" sprintf("%.2f", us[key]) ",\"events_per_s\":" sprintf("%.0f", eps[key])
-        if (k ~ /^auspex/) js = js ",\"p50_ms\":" p50[key] ",\"p99_ms\":" p99[key] ",\"enobufs\":" enob[key] ",\"dropped_records\":" drop[key]
-        js = js "}"
+      r = order[i]
+      delete cr; delete er
+      all = 1; short = ""; rj = ""
+      for (q = 1; q <= rounds; q++) {
+        a = "auditd" SUBSEP r SUBSEP q; b = "auspex" SUBSEP r SUBSEP q
+        cr[q] = us[a] > 0 ? us[b] / us[a] : 0
+        er[q] = eps[a] > 0 ? eps[b] / eps[a] : 0
+        if (recv[b] < recv[a]) { all = 0; short = short (short ? ", " : "") "round " q ": " recv[b] " of " recv[a] }
+        if (rounds > 1)
+          printf "rate %s round %d: auspex/auditd CPU per event %.2f, events/s %.2f; auspex received %s of auditd'"'"'s %d\n", rl(r), q, cr[q], er[q], (recv[b] >= recv[a] ? "all" : recv[b]), recv[a]
+        else
+          printf "rate %s: auspex/auditd CPU per event %.2f, events/s %.2f; auspex received %s of auditd'"'"'s %d\n", rl(r), cr[q], er[q], (recv[b] >= recv[a] ? "all" : recv[b]), recv[a]
+        if (!first_a && loses[a]) first_a = rl(r)
+        if (!first_b && loses[b]) first_b = rl(r)
+        rj = rj (q > 1 ? "," : "")
+        rj = rj "{"
+        sep = ""
+        for (j = 1; j <= nk; j++) {
+          k = kinds[j]; key = k SUBSEP r SUBSEP q
+          if (!(key in caused)) continue
+          rj = rj sep "\"" k "\":" row_json(key, k); sep = ","
+        }
+        rj = rj ",\"cpu_per_event_ratio\":" sprintf("%.3f", cr[q]) ",\"events_per_s_ratio\":" sprintf("%.3f", er[q]) "}"
       }
-      js = js ",\"cpu_per_event_ratio\":" sprintf("%.3f", cpu_ratio) ",\"events_per_s_ratio\":" sprintf("%.3f", eps_ratio) "}"
+      js = js (i > 1 ? "," : "") "{\"rate\":" r
+      if (rounds > 1) {
+        lo = cr[1]; hi = cr[1]
+        for (q = 2; q <= rounds; q++) { if (cr[q] < lo) lo = cr[q]; if (cr[q] > hi) hi = cr[q] }
+        med = median(cr, rounds); emed = median(er, rounds)
+        printf "rate %s: median auspex/auditd CPU per event %.2f over %d rounds (%.2f to %.2f), events/s %.2f; auspex received %s\n", rl(r), med, rounds, lo, hi, emed, all ? "all of auditd'"'"'s in every round" : "less than auditd in " short
+        js = js ",\"rounds\":[" rj "],\"cpu_per_event_ratio\":" sprintf("%.3f", med) ",\"cpu_per_event_ratio_min\":" sprintf("%.3f", lo) ",\"cpu_per_event_ratio_max\":" sprintf("%.3f", hi) ",\"events_per_s_ratio\":" sprintf("%.3f", emed) "}"
+      } else {
+        js = js "," substr(rj, 2)
+      }
     }
     printf "first rate with loss: auditd %s, auspex %s\n", first_a ? first_a : "none", first_b ? first_b : "none"
     js = js "],\"first_loss_rate\":{\"auditd\":\"" (first_a ? first_a : "none") "\",\"auspex\":\"" (first_b ? first_b : "none") "\"}}"

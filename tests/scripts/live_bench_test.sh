@@ -57,12 +57,41 @@ for k in auditd auspex; do
 done
 ok "both collectors received every event"
 
-# Bad variants are refused before anything is started.
+# Rounds: each collector once per round, a ratio per round and their median per rate.
+rc=0
+"$live" --seconds 2 --rates 300 --repeat 2 >"$work/out2" 2>"$work/err2" 8>&- || rc=$?
+cat "$work/out2" "$work/err2"
+[ "$rc" = 0 ] || fail "bench/live.sh --repeat 2 exited $rc"
+for k in auditd auspex; do
+  [ "$(grep -cE "^$k +300 .* [12]\$" "$work/out2")" = 2 ] || fail "--repeat 2: not one $k row per round"
+  while read -r caused received; do
+    [ "$received" = "$caused" ] || fail "--repeat 2: $k received $received of $caused events at 300/s"
+  done < <(awk -v k="$k" '$1 == k { print $3, $4 }' "$work/out2")
+done
+for q in 1 2; do grep -q "^rate 300 round $q: auspex/auditd CPU per event " "$work/out2" || fail "--repeat 2: no ratio for round $q"; done
+grep -qE '^rate 300: median auspex/auditd CPU per event [0-9.]+ over 2 rounds \([0-9.]+ to [0-9.]+\)' "$work/out2" \
+  || fail "--repeat 2: no median line"
+python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+r = d["rates"][0]
+rounds = [q["cpu_per_event_ratio"] for q in r["rounds"]]
+assert d["repeat"] == 2 and len(rounds) == 2, d
+assert abs(r["cpu_per_event_ratio"] - sum(rounds) / 2) < 0.002, r
+assert r["cpu_per_event_ratio_min"] == min(rounds) and r["cpu_per_event_ratio_max"] == max(rounds), r
+' "$(tail -1 "$work/out2")" || fail "--repeat 2: summary JSON without the rounds and their median: $(tail -1 "$work/out2")"
+ok "--repeat 2: a row per collector and round, round ratios, their median"
+
+# Bad variants and round counts are refused before anything is started.
 for v in delay delay1001 delayx bogus; do
   if msg=$("$live" --variants "$v" 2>&1 8>&-); then fail "--variants $v accepted"; fi
   grep -q -- "--variants: .*$v" <<<"$msg" || fail "--variants $v: no error naming it: $msg"
 done
-ok "bad --variants refused"
+for n in 0 21 x; do
+  if msg=$("$live" --repeat "$n" 2>&1 8>&-); then fail "--repeat $n accepted"; fi
+  grep -q -- "--repeat must be 1 to 20 rounds, got '$n'" <<<"$msg" || fail "--repeat $n: no error naming it: $msg"
+done
+ok "bad --variants and --repeat refused"
 
 now=$(snapshot)
 [ "$now" = "$before" ] || fail "audit state not restored: before: $before; after: $now"
