@@ -388,3 +388,21 @@ TEST_F(RunKernel, BadRuleFailsBeforeTouchingTheKernel) {
 }
 
 }  // namespace
+
+// USERS.md #6: rules deleted behind our back (`auditctl -D`) are reported on stderr and in
+// the final stats within the poller's 10 s, while the reader goes on reading.
+TEST_F(RunKernel, RulesDeletedBehindOurBackAreReported) {
+  Daemon d = start_with_exec_rule("auspex_drift");
+  ASSERT_TRUE(wait_for_ready(d.err, std::chrono::seconds(20))) << testing_support::slurp(d.err);
+  run_command({"/sbin/auditctl", "-D"});
+  EXPECT_TRUE(wait_until([&] { return testing_support::slurp(d.err).find("auspex run: rule drift: ") != std::string::npos; },
+                         std::chrono::seconds(15)))
+      << testing_support::slurp(d.err);
+  EXPECT_NE(testing_support::slurp(d.err).find(dir + "/auspex_drift.rules:2"), std::string::npos)
+      << testing_support::slurp(d.err);
+  EXPECT_EQ(stop(d), 0) << testing_support::slurp(d.err);
+  const std::string err = testing_support::slurp(d.err);
+  const size_t final_at = err.find("{\"stats\":\"final\"");
+  ASSERT_NE(final_at, std::string::npos) << err;
+  EXPECT_EQ(err.find("\"rule_drift\":0,", final_at), std::string::npos) << err.substr(final_at);
+}

@@ -7,6 +7,7 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "kernel_test_support.h"
@@ -22,6 +24,7 @@
 #include "netlink/control_client.h"
 #include "netlink/data_socket.h"
 #include "netlink/live_source.h"
+#include "netlink/status_poller.h"
 #include "netlink/datagram.h"
 #include "netlink/self_exclusion.h"
 #include "netlink/cli.h"
@@ -421,6 +424,13 @@ TEST_F(AuditKernelTest, EnobufsIsCountedAndReadingGoesOn) {
 TEST_F(AuditKernelTest, UnicastOverrunLosesRecordsAndIsCounted) {
   LiveConfig cfg;
   cfg.data.receive_buffer = 32 * 1024;  // one exec event fits, 60 do not
+  // No status poll during the overrun (only the one at open): with the backlog over its
+  // limit the kernel puts every sender of an audit request to sleep for backlog_wait_time
+  // (kernel/audit.c audit_receive) as an exclusive waiter beside the execs waiting for the
+  // backlog, and kauditd wakes one exclusive waiter per pass: a poll woken instead of an
+  // exec ended the chain, and the test's 60 execs slept out the default 60 s, twice (126 s).
+  // auspex run sets backlog_wait_time 0, where the sender does not sleep.
+  cfg.status_poll_interval = std::chrono::hours(1);
   auto src = open_source(SocketType::unicast, cfg);
   ASSERT_TRUE(src);
   auto before = src->control().get_status();
@@ -940,4 +950,104 @@ TEST_F(AuditKernelTest, MulticastForeignSenderIsCountedNotHandedOut) {
   drain(*d, c, got);
   for (const auto& p : got) EXPECT_EQ(p.find("forged=1"), std::string::npos) << p;
   EXPECT_EQ(c.foreign_senders.load(), 1u);
+}
+
+// The kernel status is polled on a thread of its own (StatusPoller): counters move without
+// anyone calling receive(), which therefore never waits for the kernel's reply threads.
+TEST_F(AuditKernelTest, StatusIsPolledWithoutTheReader) {
+  LiveConfig cfg;
+  cfg.status_poll_interval = milliseconds(50);
+  std::mutex mu;
+  std::string poller_thread;
+  cfg.on_poller_start = [&] {
+    char name[17] = {};
+    prctl(PR_GET_NAME, name, 0, 0, 0);
+    std::lock_guard lock(mu);
+    poller_thread = name;
+  };
+  auto src = open_source(SocketType::unicast, cfg);
+  ASSERT_TRUE(src);
+  std::this_thread::sleep_for(milliseconds(400));
+  EXPECT_GE(src->counters().status_polls.load(), 3u);
+  EXPECT_EQ(src->counters().status_poll_errors.load(), 0u);
+  auto c = ControlClient::open();
+  auto st = c->get_status();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(src->counters().kernel_lost.load(), st->lost);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(poller_thread, "auspex-status");
+  }
+  ASSERT_TRUE(src->restore().ok());
+  // Stopped with the restore: no poll after it.
+  const uint64_t polls = src->counters().status_polls.load();
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(src->counters().status_polls.load(), polls);
+}
+
+// Rules deleted behind our back are found by the poller (rule_drift_interval) and handed
+// out by take_drift(), naming file:line; none before, none once restored.
+TEST_F(AuditKernelTest, PollerReportsRuleDrift) {
+  LiveConfig cfg;
+  cfg.rule_drift_interval = milliseconds(100);
+  auto src = open_source(SocketType::unicast, cfg);
+  ASSERT_TRUE(src);
+  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 7)};
+  ASSERT_TRUE(src->install(rules).ok());
+  std::this_thread::sleep_for(milliseconds(350));
+  EXPECT_TRUE(src->take_drift().empty());
+
+  auto c = ControlClient::open();
+  ASSERT_TRUE(c->delete_rule(rules[0].bytes).ok());
+  std::vector<std::string> found;
+  for (int i = 0; i < 40 && found.empty(); ++i) {
+    std::this_thread::sleep_for(milliseconds(50));
+    found = src->take_drift();
+  }
+  ASSERT_FALSE(found.empty()) << "no drift reported within 2 s";
+  EXPECT_EQ(found[0], "1 of our rules is gone from the kernel (tests/netlink/test.rules:7)");
+  // Put back: the next check finds nothing to report.
+  ASSERT_TRUE(c->add_rule(rules[0].bytes).ok());
+  std::this_thread::sleep_for(milliseconds(250));
+  (void)src->take_drift();
+  std::this_thread::sleep_for(milliseconds(250));
+  EXPECT_TRUE(src->take_drift().empty());
+  ASSERT_TRUE(src->restore().ok());
+  std::this_thread::sleep_for(milliseconds(250));
+  EXPECT_TRUE(src->take_drift().empty()) << "drift reported for the rules restore() removed";
+}
+
+// stop() does not wait out a request asleep in the kernel (backlog_wait_time can be
+// minutes): after stop_wait it leaves the thread to finish alone, with what it uses kept
+// alive; an idle poller stops at once.
+TEST_F(AuditKernelTest, PollerStopLeavesASlowRequestToFinishAlone) {
+  auto counters = std::make_shared<Counters>();
+  auto phase = std::make_shared<std::atomic<int>>(0);  // 1: in the check, 2: check done
+  StatusPoller::Options o;
+  o.interval = std::chrono::hours(1);
+  o.drift_interval = milliseconds(10);
+  o.stop_wait = milliseconds(100);
+  auto p = StatusPoller::start(counters, o, [phase](ControlClient& c) -> core::Result<std::string> {
+    phase->store(1);
+    std::this_thread::sleep_for(milliseconds(1000));
+    auto st = c.get_status();  // the poller's socket is still there
+    phase->store(st ? 2 : 3);
+    return std::string();
+  });
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  for (int i = 0; i < 200 && phase->load() == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_EQ(phase->load(), 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(p.value()->stop());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(600));
+  p.value().reset();
+  for (int i = 0; i < 300 && phase->load() == 1; ++i) std::this_thread::sleep_for(milliseconds(10));
+  EXPECT_EQ(phase->load(), 2) << "the request left alone did not finish (or its socket was gone)";
+  EXPECT_EQ(counters->status_polls.load(), 1u);  // the first poll, none after stop()
+
+  auto idle = StatusPoller::start(counters, o);
+  ASSERT_TRUE(idle.ok());
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_TRUE(idle.value()->stop());
+  EXPECT_TRUE(idle.value()->stop());  // idempotent
 }

@@ -213,6 +213,12 @@ int run_main(Args args) {
   // Never stall audited syscalls on a slow reader (USERS.md #2) unless told to (`none`).
   if (config.backpressure != Backpressure::kNone)
     lc.settings.backlog_wait_time(fs.backlog_wait_time ? fs.backlog_wait_time->value : 0);
+  // USERS.md #6: someone may delete or add rules behind our back (auditctl -D). Checked on
+  // the status poller's thread, like the kernel's lost counter: the reader never waits for
+  // the kernel's reply threads.
+  lc.rule_drift_interval = std::chrono::seconds(10);
+  // AUDIT_GET and AUDIT_LIST_RULES: CAP_AUDIT_CONTROL is all that thread needs.
+  lc.on_poller_start = [] { (void)keep_only_capabilities({CAP_AUDIT_CONTROL}); };
 
   install_signal_handlers();
   auto opened = netlink::LiveSource::open(lc);
@@ -432,7 +438,7 @@ int run_main(Args args) {
     rs = std::move(nrs);
     watch.watch(watched_files(rs));
   };
-  auto next_drift_check = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto next_drift_check = std::chrono::steady_clock::now();
   auto next_watch_check = std::chrono::steady_clock::now();
 
   std::fprintf(stderr, "ready\n");
@@ -500,9 +506,10 @@ int run_main(Args args) {
       pipe.set_clock(0, now_ms());
       pipe.tick();
       last_tick = now;
-      // No status poll here: receive_once polls every status_poll_interval. Each AUDIT_GET
-      // is a round trip answered from a kernel thread the kernel starts per reply; at every
-      // tick that was hundreds a second, with the reader not reading meanwhile.
+      // No status poll here: the source's status poller reads lost/backlog on its own
+      // thread (each AUDIT_GET is a round trip answered from a kernel thread the kernel
+      // starts per reply; at every tick that was hundreds a second, with the reader not
+      // reading meanwhile).
     }
     if (now >= next_loss_check) {
       next_loss_check = now + std::chrono::seconds(1);
@@ -527,12 +534,11 @@ int run_main(Args args) {
       (void)watch.changed();
       reload();
     }
-    if (source.choice().may_change_rules && now >= next_drift_check) {
-      // USERS.md #6: someone may delete or add rules behind our back (auditctl -D).
-      next_drift_check = now + std::chrono::seconds(10);
-      if (auto d = source.check_rules(); d && !d->ok()) {
+    if (now >= next_drift_check) {
+      next_drift_check = now + std::chrono::seconds(1);
+      for (const std::string& d : source.take_drift()) {
         ++stats.rule_drift;
-        std::fprintf(stderr, "auspex run: rule drift: %s\n", d->describe().c_str());
+        std::fprintf(stderr, "auspex run: rule drift: %s\n", d.c_str());
       }
     }
     if (config.stats_interval_s > 0 && now >= next_stats) {

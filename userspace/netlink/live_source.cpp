@@ -19,9 +19,9 @@ core::Result<std::unique_ptr<LiveSource>> LiveSource::open(const LiveConfig& cfg
   src->choice_ = std::move(choice.value());
   src->guard_ = std::make_unique<KernelStateGuard>(src->control_, st.value());
   src->guard_->keep_rules(cfg.keep_rules_on_exit);
-  src->counters_.kernel_lost_at_open = st->lost;
-  src->counters_.kernel_lost = st->lost;
-  src->counters_.kernel_backlog = st->backlog;
+  src->counters_->kernel_lost_at_open = st->lost;
+  src->counters_->kernel_lost = st->lost;
+  src->counters_->kernel_backlog = st->backlog;
 
   DataSocketOptions dopt = cfg.data;
   dopt.request_timeout = cfg.request_timeout;
@@ -33,7 +33,7 @@ core::Result<std::unique_ptr<LiveSource>> LiveSource::open(const LiveConfig& cfg
     // A stale registration (holder SIGKILLed) is replaced at once: the kernel pings the old
     // portid with AUDIT_REPLACE, gets ECONNREFUSED and accepts us (kernel/audit.c
     // audit_replace / auditd_set).
-    if (auto r = src->data_->register_pid(me, src->counters_); !r) {
+    if (auto r = src->data_->register_pid(me, *src->counters_); !r) {
       std::string msg = r.error().message;
       if (r.error().code == EEXIST) {
         auto now = src->control_.get_status();
@@ -56,6 +56,26 @@ core::Result<std::unique_ptr<LiveSource>> LiveSource::open(const LiveConfig& cfg
   }
   if (st->enabled == kAuditDisabled && !(cfg.enable_audit && src->choice_.may_change_status))
     src->choice_.why += "; audit is disabled (enabled=0): no records will arrive";
+
+  StatusPoller::Options popt;
+  popt.interval = cfg.status_poll_interval;
+  popt.request_timeout = cfg.request_timeout;
+  popt.on_start = cfg.on_poller_start;
+  StatusPoller::DriftCheck drift;
+  if (src->choice_.may_change_rules && cfg.rule_drift_interval.count() > 0) {
+    popt.drift_interval = cfg.rule_drift_interval;
+    drift = [in = src->installed_](ControlClient& c) -> core::Result<std::string> {
+      std::lock_guard lock(in->mu);  // across the listing: see Installed
+      if (in->rules.empty()) return std::string();  // nothing installed (yet)
+      auto listed = c.list_rules();
+      if (!listed) return listed.error();
+      RuleDrift d = compare_rules(in->rules, listed.value());
+      return d.ok() ? std::string() : d.describe();
+    };
+  }
+  auto poller = StatusPoller::start(src->counters_, popt, std::move(drift));
+  if (!poller) return poller.error();
+  src->poller_ = std::move(poller.value());
   return src;
 }
 
@@ -69,10 +89,12 @@ core::Result<InstallReport> LiveSource::install(std::span<const RuleItem> rules)
   InstallOptions opt;
   opt.self_pid = cfg_.self_exclusion ? static_cast<uint32_t>(::getpid()) : 0;
   opt.ignore_errors = cfg_.ignore_rule_errors;
+  std::unique_lock lock(installed_->mu);  // no drift check while the rules change
   auto rep = install_rules(control_, rules, opt);
   if (!rep) return rep.error();
   guard_->note_rules(rep->installed);
-  installed_ = rep->installed_items;
+  installed_->rules = rep->installed_items;
+  lock.unlock();
   if (rep->rolled_back)
     return core::make_error("rules not installed (" + std::to_string(rep->errors.size()) +
                                 " rejected by the kernel; none of ours kept):\n" +
@@ -84,7 +106,7 @@ core::Result<InstallReport> LiveSource::install(std::span<const RuleItem> rules)
 core::Result<UpdateReport> LiveSource::update(std::span<const RuleItem> rules) {
   if (!choice_.may_change_rules)
     return core::make_error("rules not updated: " + choice_.why, EPERM);
-  if (installed_.empty()) {
+  if (installed_->rules.empty()) {  // only this thread writes it
     auto rep = install(rules);
     if (!rep) return rep.error();
     UpdateReport u;
@@ -94,11 +116,13 @@ core::Result<UpdateReport> LiveSource::update(std::span<const RuleItem> rules) {
     return u;
   }
   const size_t pinned = cfg_.self_exclusion ? 1 : 0;
-  auto rep = update_rules(control_, installed_, pinned, rules, cfg_.ignore_rule_errors);
+  std::unique_lock lock(installed_->mu);  // no drift check while the rules change
+  auto rep = update_rules(control_, installed_->rules, pinned, rules, cfg_.ignore_rule_errors);
   if (!rep) return rep.error();
-  installed_ = rep->installed;
+  installed_->rules = rep->installed;
+  lock.unlock();
   std::vector<RuleBytes> bytes;
-  for (const auto& r : installed_) bytes.push_back(r.bytes);
+  for (const auto& r : rep->installed) bytes.push_back(r.bytes);
   guard_->note_rules(std::move(bytes));
   if (rep->rolled_back) {
     std::string msg;
@@ -113,29 +137,27 @@ core::Result<UpdateReport> LiveSource::update(std::span<const RuleItem> rules) {
 core::Result<RuleDrift> LiveSource::check_rules() {
   auto listed = control_.list_rules();
   if (!listed) return listed.error();
-  return compare_rules(installed_, listed.value());
+  std::lock_guard lock(installed_->mu);
+  return compare_rules(installed_->rules, listed.value());
 }
+
+std::vector<std::string> LiveSource::take_drift() { return poller_ ? poller_->take_drift() : std::vector<std::string>{}; }
 
 core::Result<Status> LiveSource::poll_status() {
   auto st = control_.get_status();
-  counters_.status_polls.fetch_add(1, std::memory_order_relaxed);
+  counters_->status_polls.fetch_add(1, std::memory_order_relaxed);
   if (!st) {
-    counters_.status_poll_errors.fetch_add(1, std::memory_order_relaxed);
+    counters_->status_poll_errors.fetch_add(1, std::memory_order_relaxed);
     return st.error();
   }
-  counters_.kernel_lost.store(st->lost, std::memory_order_relaxed);
-  counters_.kernel_backlog.store(st->backlog, std::memory_order_relaxed);
+  counters_->kernel_lost.store(st->lost, std::memory_order_relaxed);
+  counters_->kernel_backlog.store(st->backlog, std::memory_order_relaxed);
   return st;
 }
 
 core::Result<size_t> LiveSource::receive_once(const RecordCallback& cb,
                                               std::chrono::milliseconds wait) {
-  auto now = std::chrono::steady_clock::now();
-  if (now >= next_poll_) {
-    (void)poll_status();  // counted; a failed poll never stops reading
-    next_poll_ = now + cfg_.status_poll_interval;
-  }
-  return data_->read_available(cb, wait, counters_);
+  return data_->read_available(cb, wait, *counters_);
 }
 
 core::Result<void> LiveSource::receive(const RecordCallback& cb, const std::atomic<bool>& stop) {
@@ -147,6 +169,9 @@ core::Result<void> LiveSource::receive(const RecordCallback& cb, const std::atom
 }
 
 core::Result<void> LiveSource::restore() {
+  // Our rules go next: a drift check listing them meanwhile would report them gone. A
+  // poller still in a request (asleep in the kernel's backlog wait) finishes it alone.
+  if (poller_) poller_->stop();
   if (!guard_) return {};
   return guard_->restore();
 }

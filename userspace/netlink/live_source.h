@@ -11,7 +11,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 
@@ -24,6 +26,7 @@
 #include "netlink/rule_install.h"
 #include "netlink/rule_update.h"
 #include "netlink/socket_choice.h"
+#include "netlink/status_poller.h"
 
 namespace netlink {
 
@@ -31,8 +34,16 @@ struct LiveConfig {
   SocketType socket_type = SocketType::automatic;
   DataSocketOptions data;
   std::chrono::milliseconds request_timeout{2000};
-  // How often receive() reads the kernel's lost/backlog into counters().
+  // How often the status poller (its own thread and control socket: StatusPoller) reads
+  // the kernel's lost/backlog into counters().
   std::chrono::milliseconds status_poll_interval{1000};
+  // How often it lists the kernel's rules and compares them with ours once installed
+  // (USERS.md #6: `auditctl -D` behind our back); take_drift() hands out what it found.
+  // 0: never. Only when we may change rules.
+  std::chrono::milliseconds rule_drift_interval{0};
+  // Called first on the poller's thread (a daemon drops the capabilities it does not need
+  // there: capabilities are per thread, and the thread starts before the daemon's drop).
+  std::function<void()> on_poller_start;
   // Longest receive() waits before looking at its stop flag.
   std::chrono::milliseconds stop_latency{100};
   bool enable_audit = true;        // set enabled=1 when it is 0 (restored on exit)
@@ -68,9 +79,12 @@ class LiveSource {
 
   // Lists the kernel's rules and compares them with what install() added (USERS.md #6).
   core::Result<RuleDrift> check_rules();
+  // Drift the poller found since the last call (rule_drift_interval), described.
+  std::vector<std::string> take_drift();
 
-  // Hands every record to cb until stop is true (checked every stop_latency). Polls the
-  // kernel status every status_poll_interval. Returns only on stop or a fatal socket error.
+  // Hands every record to cb until stop is true (checked every stop_latency). Returns only
+  // on stop or a fatal socket error. Reading never waits for a control request: the
+  // status poller runs beside it.
   core::Result<void> receive(const RecordCallback& cb, const std::atomic<bool>& stop);
 
   // One receive step (for callers with their own loop): waits up to `wait`.
@@ -80,16 +94,16 @@ class LiveSource {
   core::Result<bool> wait_readable(std::chrono::milliseconds wait) { return data_->wait_readable(wait); }
   // The last receive_once stopped at its bound with more records queued.
   bool behind() const { return data_->more_queued(); }
-  // Reads lost/backlog now into counters().
+  // Reads lost/backlog now into counters(), on the calling thread (the final report).
   core::Result<Status> poll_status();
 
-  const Counters& counters() const { return counters_; }
+  const Counters& counters() const { return *counters_; }
   // The data socket's SO_RCVBUF as the kernel stores it (twice what was asked, socket(7)).
   core::Result<int> receive_buffer() const { return data_->socket().receive_buffer(); }
   ControlClient& control() { return control_; }
 
-  // Removes our rules (unless keep_rules_on_exit), restores the status fields we changed,
-  // unregisters our pid. Idempotent.
+  // Stops the status poller, removes our rules (unless keep_rules_on_exit), restores the
+  // status fields we changed, unregisters our pid. Idempotent.
   core::Result<void> restore();
 
  private:
@@ -99,9 +113,16 @@ class LiveSource {
   SocketChoice choice_;
   std::optional<DataSocket> data_;
   std::unique_ptr<KernelStateGuard> guard_;
-  std::vector<RuleItem> installed_;
-  Counters counters_;
-  std::chrono::steady_clock::time_point next_poll_{};
+  // What install()/update() put in the kernel; the poller's drift check reads it (shared:
+  // a poller left to finish a request may outlive us). Its lock is held while the kernel's
+  // rules change, so a drift check never lists a set half replaced.
+  struct Installed {
+    std::mutex mu;
+    std::vector<RuleItem> rules;
+  };
+  std::shared_ptr<Installed> installed_ = std::make_shared<Installed>();
+  std::shared_ptr<Counters> counters_ = std::make_shared<Counters>();
+  std::unique_ptr<StatusPoller> poller_;  // last: stopped before the rest goes
 };
 
 }  // namespace netlink
