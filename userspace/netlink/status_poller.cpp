@@ -44,7 +44,7 @@ StatusPoller::StatusPoller(std::shared_ptr<State> s) : state_(std::move(s)) {}
 StatusPoller::~StatusPoller() { stop(); }
 
 bool StatusPoller::stop() {
-  if (!thread_.joinable()) return true;
+  if (!thread_.joinable()) return !left_alone_;
   std::unique_lock lock(state_->mu);
   state_->stopping = true;
   state_->wake.notify_all();
@@ -52,6 +52,7 @@ bool StatusPoller::stop() {
   lock.unlock();
   if (ended) thread_.join();
   else thread_.detach();
+  left_alone_ = !ended;
   return ended;
 }
 

@@ -45,7 +45,8 @@ class StatusPoller {
   StatusPoller& operator=(const StatusPoller&) = delete;
 
   // No request starts after this returns. Waits up to stop_wait for one in flight; true
-  // when the thread ended, false when it was left to finish a request alone. Idempotent.
+  // when the thread ended, false when it was left to finish a request alone (and so on
+  // every later call).
   bool stop();
   // Drift descriptions found since the last call, oldest first.
   std::vector<std::string> take_drift();
@@ -59,6 +60,7 @@ class StatusPoller {
 
   std::shared_ptr<State> state_;
   std::thread thread_;
+  bool left_alone_ = false;
 };
 
 }  // namespace netlink
