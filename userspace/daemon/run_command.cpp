@@ -438,7 +438,6 @@ int run_main(Args args) {
     rs = std::move(nrs);
     watch.watch(watched_files(rs));
   };
-  auto next_drift_check = std::chrono::steady_clock::now();
   auto next_watch_check = std::chrono::steady_clock::now();
 
   std::fprintf(stderr, "ready\n");
@@ -520,6 +519,11 @@ int run_main(Args args) {
         ++stats.loss_reports;
         reported = c;
       }
+      // What the status poller's drift check found (USERS.md #6).
+      for (const std::string& d : source.take_drift()) {
+        ++stats.rule_drift;
+        std::fprintf(stderr, "auspex run: rule drift: %s\n", d.c_str());
+      }
     }
     // The watch is a read() on its inotify descriptor: 5 times a second is soon enough
     // for an edited file (a reload waits 100 ms for the writes to settle anyway).
@@ -533,13 +537,6 @@ int run_main(Args args) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       (void)watch.changed();
       reload();
-    }
-    if (now >= next_drift_check) {
-      next_drift_check = now + std::chrono::seconds(1);
-      for (const std::string& d : source.take_drift()) {
-        ++stats.rule_drift;
-        std::fprintf(stderr, "auspex run: rule drift: %s\n", d.c_str());
-      }
     }
     if (config.stats_interval_s > 0 && now >= next_stats) {
       std::fputs(stats_json(stats, config.stats_interval_s, last_events, last_records, false).c_str(), stderr);

@@ -6,6 +6,17 @@
 
 namespace netlink {
 
+namespace {
+
+// The kernel's rules listed on `c`, compared with ours.
+core::Result<RuleDrift> drift_of(ControlClient& c, std::span<const RuleItem> ours) {
+  auto listed = c.list_rules();
+  if (!listed) return listed.error();
+  return compare_rules(ours, listed.value());
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<LiveSource>> LiveSource::open(const LiveConfig& cfg) {
   auto control = ControlClient::open(cfg.request_timeout);
   if (!control) return control.error();
@@ -67,10 +78,9 @@ core::Result<std::unique_ptr<LiveSource>> LiveSource::open(const LiveConfig& cfg
     drift = [in = src->installed_](ControlClient& c) -> core::Result<std::string> {
       std::lock_guard lock(in->mu);  // across the listing: see Installed
       if (in->rules.empty()) return std::string();  // nothing installed (yet)
-      auto listed = c.list_rules();
-      if (!listed) return listed.error();
-      RuleDrift d = compare_rules(in->rules, listed.value());
-      return d.ok() ? std::string() : d.describe();
+      auto d = drift_of(c, in->rules);
+      if (!d) return d.error();
+      return d->ok() ? std::string() : d->describe();
     };
   }
   auto poller = StatusPoller::start(src->counters_, popt, std::move(drift));
@@ -135,23 +145,15 @@ core::Result<UpdateReport> LiveSource::update(std::span<const RuleItem> rules) {
 }
 
 core::Result<RuleDrift> LiveSource::check_rules() {
-  auto listed = control_.list_rules();
-  if (!listed) return listed.error();
   std::lock_guard lock(installed_->mu);
-  return compare_rules(installed_->rules, listed.value());
+  return drift_of(control_, installed_->rules);
 }
 
 std::vector<std::string> LiveSource::take_drift() { return poller_ ? poller_->take_drift() : std::vector<std::string>{}; }
 
 core::Result<Status> LiveSource::poll_status() {
   auto st = control_.get_status();
-  counters_->status_polls.fetch_add(1, std::memory_order_relaxed);
-  if (!st) {
-    counters_->status_poll_errors.fetch_add(1, std::memory_order_relaxed);
-    return st.error();
-  }
-  counters_->kernel_lost.store(st->lost, std::memory_order_relaxed);
-  counters_->kernel_backlog.store(st->backlog, std::memory_order_relaxed);
+  StatusPoller::record(*counters_, st);
   return st;
 }
 

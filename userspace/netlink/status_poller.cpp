@@ -22,9 +22,17 @@ struct StatusPoller::State {
   bool stopping = false;
   bool done = false;
   std::vector<std::string> drift_found;
-  uint64_t drift_checks = 0;
-  uint64_t drift_errors = 0;
 };
+
+void StatusPoller::record(Counters& c, const core::Result<Status>& st) {
+  c.status_polls.fetch_add(1, std::memory_order_relaxed);
+  if (!st) {
+    c.status_poll_errors.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  c.kernel_lost.store(st->lost, std::memory_order_relaxed);
+  c.kernel_backlog.store(st->backlog, std::memory_order_relaxed);
+}
 
 core::Result<std::unique_ptr<StatusPoller>> StatusPoller::start(std::shared_ptr<Counters> counters, const Options& opt,
                                                                DriftCheck drift) {
@@ -61,16 +69,6 @@ std::vector<std::string> StatusPoller::take_drift() {
   return std::exchange(state_->drift_found, {});
 }
 
-uint64_t StatusPoller::drift_checks() const {
-  std::lock_guard lock(state_->mu);
-  return state_->drift_checks;
-}
-
-uint64_t StatusPoller::drift_errors() const {
-  std::lock_guard lock(state_->mu);
-  return state_->drift_errors;
-}
-
 void StatusPoller::run(std::shared_ptr<State> s) {
   core::name_this_thread("auspex-status");
   if (s->opt.on_start) s->opt.on_start();
@@ -83,15 +81,7 @@ void StatusPoller::run(std::shared_ptr<State> s) {
     const auto now = clock::now();
     if (now >= next_poll) {
       lock.unlock();
-      auto st = s->control.get_status();
-      Counters& c = *s->counters;
-      c.status_polls.fetch_add(1, std::memory_order_relaxed);
-      if (!st) {
-        c.status_poll_errors.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        c.kernel_lost.store(st->lost, std::memory_order_relaxed);
-        c.kernel_backlog.store(st->backlog, std::memory_order_relaxed);
-      }
+      record(*s->counters, s->control.get_status());
       next_poll = clock::now() + s->opt.interval;
       lock.lock();
       continue;
@@ -100,9 +90,7 @@ void StatusPoller::run(std::shared_ptr<State> s) {
       lock.unlock();
       auto d = s->drift(s->control);
       lock.lock();
-      ++s->drift_checks;
-      if (!d) ++s->drift_errors;  // as a failed status poll: counted, checked again next time
-      else if (!d->empty()) s->drift_found.push_back(std::move(d.value()));
+      if (d && !d->empty()) s->drift_found.push_back(std::move(d.value()));
       next_drift = clock::now() + s->opt.drift_interval;
       continue;
     }

@@ -4,8 +4,8 @@
 // (kernel/audit.c audit_send_reply, audit_send_list_thread; up to 40 ms under a flood on
 // this 2-vCPU VM), and while the kernel's backlog is over its limit every sender of an
 // audit request sleeps for backlog_wait_time first (audit_receive: "penalize the sender"),
-// the audit daemon included. Its socket filled meanwhile, then the backlog, and the kernel
-// dropped records (827 in one 10 s unthrottled run of bench/live.sh).
+// the audit daemon included. Its socket fills meanwhile, then the backlog, and the kernel
+// drops records (likely the 827 one 10 s unthrottled run of bench/live.sh lost).
 #pragma once
 
 #include <chrono>
@@ -37,6 +37,10 @@ class StatusPoller {
   // it uses must stay valid while the thread may run: capture by shared_ptr.
   using DriftCheck = std::function<core::Result<std::string>(ControlClient&)>;
 
+  // One AUDIT_GET's outcome into counters: polls, errors, lost and backlog. Shared with the
+  // caller's own poll (LiveSource::poll_status).
+  static void record(Counters& c, const core::Result<Status>& st);
+
   // Opens the control socket and starts polling (the first poll at once).
   static core::Result<std::unique_ptr<StatusPoller>> start(std::shared_ptr<Counters> counters, const Options& opt,
                                                            DriftCheck drift = {});
@@ -48,10 +52,9 @@ class StatusPoller {
   // when the thread ended, false when it was left to finish a request alone (and so on
   // every later call).
   bool stop();
-  // Drift descriptions found since the last call, oldest first.
+  // Drift descriptions found since the last call, oldest first. A listing that failed is
+  // not drift: the next check lists again.
   std::vector<std::string> take_drift();
-  uint64_t drift_checks() const;  // listings compared
-  uint64_t drift_errors() const;  // listings that failed (not drift: checked again next time)
 
  private:
   struct State;
