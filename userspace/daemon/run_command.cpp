@@ -376,6 +376,9 @@ int run_main(Args args) {
     in.clock_ms = read_clock_ms;
     pipe.add(in);
   };
+  // Wrapped once: a std::function made from this lambda at each read was a heap allocation
+  // per batch (it captures more than fits inline).
+  const netlink::RecordCallback record_cb = on_record;
 
   // Reload on SIGHUP or when a config/rule file changes: parse everything first; keep the
   // running rules when anything is wrong, else apply only the difference.
@@ -486,7 +489,7 @@ int run_main(Args args) {
     const double paused_ms = ready && !behind ? pacer.pause_ms() : 0;
     if (paused_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(paused_ms));
     read_clock_ms = now_ms();
-    auto got = source.receive_once(on_record, std::chrono::milliseconds(0));
+    auto got = source.receive_once(record_cb, std::chrono::milliseconds(0));
     if (!got) {
       std::fprintf(stderr, "auspex run: receiving failed: %s\n", got.error().message.c_str());
       rc = 1;
@@ -564,7 +567,7 @@ int run_main(Args args) {
     size_t drained = 0;
     for (;;) {
       read_clock_ms = now_ms();
-      auto got = source.receive_once(on_record, std::chrono::milliseconds(0));
+      auto got = source.receive_once(record_cb, std::chrono::milliseconds(0));
       if (!got || *got == 0 || std::chrono::steady_clock::now() > until) break;
       drained += *got;
     }

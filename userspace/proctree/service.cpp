@@ -16,9 +16,11 @@ namespace {
 
 // Between polls the ring wakes us itself once 1 MiB is queued (proctree.bpf.c), and a lookup
 // that needs the newest events consumes them or wakes us: the idle poll only moves the
-// watermark on and reaps. Each wake-up of an idle CPU costs ~50 us of this thread's CPU on
-// a VM (bench/README.md): at 50 ms that was most of an idle collector's CPU.
-constexpr int kIdlePollMs = 250;
+// watermark on and reaps (once a second, ServiceOptions::reap_interval). Each wake-up costs
+// ~20-60 us of this thread's CPU on a VM however little it does (bench/README.md): at 50 ms
+// that was most of an idle collector's CPU, and at 250 ms still 3 wake-ups a second more
+// than reaping needs, each ~70 us at exec-heavy load.
+constexpr int kIdlePollMs = 1000;
 
 
 }  // namespace
