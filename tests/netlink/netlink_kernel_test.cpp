@@ -54,6 +54,11 @@ RuleItem item(RuleBytes b, std::string text, int line) {
   return RuleItem{std::move(b), "tests/netlink/test.rules", line, std::move(text)};
 }
 
+// The exec rule with our key, as written at `line` of test.rules.
+RuleItem exec_item(int line) {
+  return item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", line);
+}
+
 std::unique_ptr<LiveSource> open_source(SocketType t, LiveConfig cfg = {}) {
   cfg.socket_type = t;
   auto s = LiveSource::open(cfg);
@@ -197,7 +202,7 @@ TEST_F(AuditKernelTest, UnicastReceivesExecEventWithKey) {
   ASSERT_TRUE(rb.ok());
   EXPECT_EQ(rb.value(), 2 * (32 << 20));
 
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  std::vector<RuleItem> rules{exec_item(1)};
   auto rep = src->install(rules);
   ASSERT_TRUE(rep.ok()) << rep.error().message;
   EXPECT_EQ(rep->added, 2u);  // self-exclusion + ours
@@ -242,7 +247,7 @@ TEST_F(AuditKernelTest, UnicastReceivesExecEventWithKey) {
 TEST_F(AuditKernelTest, LongRecordArrivesWhole) {
   auto src = open_source(SocketType::unicast);
   ASSERT_TRUE(src);
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  std::vector<RuleItem> rules{exec_item(1)};
   ASSERT_TRUE(src->install(rules).ok());
   const std::string arg(6000, 'x');  // one EXECVE record of ~6 KB: past the head
   for (int i = 0; i < 3; ++i) {
@@ -330,7 +335,7 @@ TEST_F(AuditKernelTest, MulticastSecondReaderSeesTheSameEvent) {
   auto reader = open_source(SocketType::multicast, mcfg);
   ASSERT_TRUE(reader);
   EXPECT_EQ(reader->type(), SocketType::multicast);
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  std::vector<RuleItem> rules{exec_item(1)};
   ASSERT_TRUE(src->install(rules).ok());
   run_program("/bin/true", 1);
   std::vector<Record> u, m, uev, mev;
@@ -372,7 +377,7 @@ TEST_F(AuditKernelTest, AutoChoosesMulticastWhenAnotherProcessHoldsThePid) {
     EXPECT_EQ(held->enabled, rest_.enabled);
   }
   EXPECT_NE(src->why().find("fakeauditd (pid " + std::to_string(h.pid) + ")"), std::string::npos) << src->why();
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 3)};
+  std::vector<RuleItem> rules{exec_item(3)};
   auto rep = src->install(rules);
   ASSERT_FALSE(rep.ok());
   EXPECT_NE(rep.error().message.find("fakeauditd"), std::string::npos) << rep.error().message;
@@ -397,7 +402,7 @@ TEST_F(AuditKernelTest, EnobufsIsCountedAndReadingGoesOn) {
   mcfg.data.receive_buffer = 32 * 1024;
   auto reader = open_source(SocketType::multicast, mcfg);
   ASSERT_TRUE(reader);
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  std::vector<RuleItem> rules{exec_item(1)};
   ASSERT_TRUE(src->install(rules).ok());
   run_program("/bin/true", 60);  // ~540 records, nobody reads the multicast socket meanwhile
   std::vector<Record> m;
@@ -435,7 +440,7 @@ TEST_F(AuditKernelTest, UnicastOverrunLosesRecordsAndIsCounted) {
   ASSERT_TRUE(src);
   auto before = src->control().get_status();
   ASSERT_TRUE(before);
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  std::vector<RuleItem> rules{exec_item(1)};
   ASSERT_TRUE(src->install(rules).ok());
   const size_t n = 60;
   run_program("/bin/true", static_cast<int>(n));  // ~540 records while nobody reads
@@ -562,7 +567,7 @@ TEST_F(AuditKernelTest, InstallPurgesForeignRules) {
   auto src = open_source(SocketType::automatic);
   ASSERT_TRUE(src);
   EXPECT_EQ(src->type(), SocketType::unicast);
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 1)};
+  std::vector<RuleItem> rules{exec_item(1)};
   auto rep = src->install(rules);
   ASSERT_TRUE(rep.ok()) << rep.error().message;
   EXPECT_EQ(rep->removed, 2u);
@@ -578,8 +583,8 @@ TEST_F(AuditKernelTest, RejectedRuleIsReportedWithFileLine) {
   ASSERT_TRUE(src);
   // The same rule twice: the kernel answers EEXIST for the second (kernel/auditfilter.c
   // audit_add_rule).
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 7),
-                              item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 9)};
+  std::vector<RuleItem> rules{exec_item(7),
+                              exec_item(9)};
   auto rep = src->install(rules);
   ASSERT_FALSE(rep.ok());
   EXPECT_NE(rep.error().message.find("tests/netlink/test.rules:9: AUDIT_ADD_RULE: EEXIST (File exists)"),
@@ -817,7 +822,7 @@ TEST_F(AuditKernelTest, RuleDriftAfterForeignDelete) {
   auto src = open_source(SocketType::unicast);
   ASSERT_TRUE(src);
   std::vector<RuleItem> rules{
-      item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 4),
+      exec_item(4),
       item(libaudit_rule(AUDIT_FILTER_EXIT, AUDIT_ALWAYS, {"arch=b32", "key=all32"}, {"all"}), "-a always,exit -F arch=b32 -S all -k all32", 5)};
   ASSERT_TRUE(src->install(rules).ok());
   auto d0 = src->check_rules();
@@ -992,7 +997,7 @@ TEST_F(AuditKernelTest, PollerReportsRuleDrift) {
   cfg.rule_drift_interval = milliseconds(100);
   auto src = open_source(SocketType::unicast, cfg);
   ASSERT_TRUE(src);
-  std::vector<RuleItem> rules{item(exec_rule(kKey), "-a always,exit -F arch=b64 -S execve -k auspex_test", 7)};
+  std::vector<RuleItem> rules{exec_item(7)};
   ASSERT_TRUE(src->install(rules).ok());
   std::this_thread::sleep_for(milliseconds(350));
   EXPECT_TRUE(src->take_drift().empty());
